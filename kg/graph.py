@@ -1,0 +1,378 @@
+"""Build, merge and finalise kg's knowledge graph (a ``networkx.MultiDiGraph``).
+
+The graph's schema (node ids, attributes, edge keys, evidence) is documented in
+docs/SCHEMA.md. Papers are added one :class:`~kg.records.PaperExtraction` at a
+time, so a corpus streams through in constant memory beyond the graph itself;
+two graphs built from disjoint batches (e.g. on two Dask workers) are combined
+with :func:`compose`, and a new batch can be added to a loaded graph with
+:func:`merge`.
+
+Examples
+--------
+>>> from kg.records import Paper, PaperExtraction, Mention
+>>> p = Paper(id="sha:1", title=None, text="We fine-tune Llama 2 with LoRA.", source="x.txt")
+>>> ext = PaperExtraction(paper=p, sentences=[(0, 31)], mentions=[
+...     Mention(13, 20, "Model", "Llama 2", "lex", 0, "llama-2"),
+...     Mention(26, 30, "Method", "LoRA", "lex", 0, "lora")])
+>>> g = merge(new_graph(), [ext])
+>>> sorted(g.successors("paper/sha:1"))
+['entity/llama-2', 'entity/lora']
+>>> g.nodes["entity/lora"]["n_papers"]
+1
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from .records import Paper, PaperExtraction
+
+__all__ = [
+    "PAPER_EDGES",
+    "ENTITY_RELATIONS",
+    "new_graph",
+    "add_extraction",
+    "add_paper_source",
+    "merge",
+    "compose",
+    "finalize",
+    "paper_node_id",
+    "entity_node_id",
+]
+
+#: edge keys from a paper to an entity
+PAPER_EDGES: tuple[str, ...] = ("mentions", "proposes", "uses", "affiliated_with")
+#: edge keys between two entities stated by a sentence
+ENTITY_RELATIONS: tuple[str, ...] = (
+    "evaluated_on",
+    "benchmark_for",
+    "used_for",
+    "trained_on",
+    "compared_with",
+    "outperforms",
+    "part_of",
+    "subclass_of",
+    "measured_by",
+    "alias_of",
+)
+#: deterministic tie-break when a node's type votes are level
+_TYPE_PRIORITY = ("Model", "Dataset", "Method", "Architecture", "Metric", "Task", "Organization")
+#: evidence kept per entity-entity edge; ``count`` still counts every occurrence.
+#: Without a cap, co-occurrence evidence would grow with the corpus, not the graph.
+DEFAULT_MAX_EVIDENCE = 10
+
+
+def paper_node_id(paper_id: str) -> str:
+    """The node id of a paper: ``paper/<paper id>``."""
+    return f"paper/{paper_id}"
+
+
+def entity_node_id(key: str) -> str:
+    """The node id of an entity: ``entity/<normalised key>``."""
+    return f"entity/{key}"
+
+
+def new_graph() -> nx.MultiDiGraph:
+    """An empty kg graph with its graph-level attributes set."""
+    from . import __version__
+
+    return nx.MultiDiGraph(name="kg", kg_version=__version__, n_papers=0, alias_keys={})
+
+
+def merge(
+    graph: nx.MultiDiGraph,
+    extractions: Iterable[PaperExtraction],
+    *,
+    max_evidence: int = DEFAULT_MAX_EVIDENCE,
+) -> nx.MultiDiGraph:
+    """Add a batch of paper extractions to ``graph`` (in place) and finalise it.
+
+    A paper already in the graph only gains the new source and topics, so
+    re-running a batch, or a card listed under two topics, is idempotent.
+    """
+    for ext in extractions:
+        add_extraction(graph, ext, max_evidence=max_evidence)
+    return finalize(graph)
+
+
+def add_paper_source(graph: nx.MultiDiGraph, paper: Paper) -> None:
+    """Record that a paper already in ``graph`` was also read from ``paper.source`` under its topics."""
+    node = graph.nodes[paper_node_id(paper.id)]
+    node["sources"] = sorted(set(node["sources"]) | {paper.source})
+    node["topics"] = sorted(set(node["topics"]) | set(paper.topics))
+
+
+def add_extraction(graph: nx.MultiDiGraph, ext: PaperExtraction, *, max_evidence: int = DEFAULT_MAX_EVIDENCE) -> bool:
+    """Add one paper and everything extracted from it; return False if it was already there.
+
+    Call :func:`finalize` after a batch: labels, types and paper counts are
+    derived there, once, rather than after every paper.
+    """
+    paper = ext.paper
+    pid = paper_node_id(paper.id)
+    if pid in graph:
+        add_paper_source(graph, paper)
+        return False
+    graph.add_node(
+        pid,
+        type="Paper",
+        label=paper.label,
+        title=paper.title or "",
+        text=paper.text,
+        sources=[paper.source],
+        topics=sorted(set(paper.topics)),
+        arxiv_id=paper.arxiv_id or "",
+        url=f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else "",
+    )
+    graph.graph["n_papers"] = graph.graph.get("n_papers", 0) + 1
+    content = paper.content
+    alias_keys: dict[str, str] = graph.graph.setdefault("alias_keys", {})
+
+    # An acronym defined in this paper means its long form here, whatever it
+    # meant elsewhere; a bare acronym falls back to the corpus-wide definition.
+    local: dict[str, str] = {}
+    for a in ext.aliases:
+        short, long = ext.mentions[a.short], ext.mentions[a.long]
+        if short.key != long.key:
+            local[short.key] = long.key
+            if short.key not in alias_keys:
+                alias_keys[short.key] = long.key
+                if entity_node_id(short.key) in graph:
+                    _contract(graph, entity_node_id(short.key), entity_node_id(long.key))
+
+    def resolve(key: str) -> str:
+        return local.get(key) or alias_keys.get(key) or key
+
+    def evidence(sent: int, start: int, end: int, rule: str) -> dict[str, Any]:
+        s, e = ext.sentences[sent] if 0 <= sent < len(ext.sentences) else (0, len(content))
+        return {"paper": pid, "sentence": content[s:e], "sent_start": s, "start": start, "end": end, "rule": rule}
+
+    node_of: list[str] = []
+    for m in ext.mentions:
+        nid = entity_node_id(resolve(m.key))
+        node_of.append(nid)
+        if nid not in graph:
+            graph.add_node(nid, type=m.label, key=resolve(m.key), label=m.text, aliases=[], n_papers=0, forms={}, type_votes={})
+        node = graph.nodes[nid]
+        node["forms"][m.text] = node["forms"].get(m.text, 0) + 1
+        node["type_votes"][m.label] = node["type_votes"].get(m.label, 0) + 1
+        _add_edge(graph, pid, nid, "mentions", evidence(m.sent, m.start, m.end, m.rule), None)
+        if m.label == "Model":
+            _add_lineage(graph, nid, m.text, evidence(m.sent, m.start, m.end, "lineage"), max_evidence)
+
+    by_sentence: dict[int, set[str]] = {}
+    for m, nid in zip(ext.mentions, node_of):
+        by_sentence.setdefault(m.sent, set()).add(nid)
+    for sent, nodes in by_sentence.items():
+        ordered = sorted(nodes)
+        s, e = ext.sentences[sent] if 0 <= sent < len(ext.sentences) else (0, len(content))
+        for i, u in enumerate(ordered):
+            for v in ordered[i + 1 :]:
+                _add_edge(graph, u, v, "co_occurs", evidence(sent, s, e, "cooccurrence"), max_evidence)
+
+    for r in ext.relations:
+        u, v = node_of[r.head], node_of[r.tail]
+        if u == v:
+            continue  # an acronym and its long form are one node: the alias is in its attributes
+        h, t = ext.mentions[r.head], ext.mentions[r.tail]
+        _add_edge(graph, u, v, r.label, evidence(r.sent, min(h.start, t.start), max(h.end, t.end), r.rule), max_evidence)
+
+    for link in ext.links:
+        m = ext.mentions[link.target]
+        _add_edge(graph, pid, node_of[link.target], link.label, evidence(link.sent, m.start, m.end, link.rule), None)
+
+    for f in ext.findings:
+        _add_finding(graph, ext, pid, f, node_of, evidence(f.sent, f.start, f.end, f.rule))
+    return True
+
+
+def _add_finding(graph, ext, pid, f, node_of, ev) -> None:
+    digest = hashlib.sha256(f"{pid}|{f.start}|{f.end}|{f.text}".encode()).hexdigest()[:16]
+    fid = f"finding/{digest}"
+    metric = f.metric or (ext.mentions[f.metric_mention].text if f.metric_mention is not None else "")
+    sign = {"reduces": "-", "improves": "+"}.get(f.direction, "")
+    label = f"{metric or f.direction} {sign}{f.value:g}{f.unit}".strip()
+    if f.qualifier:
+        label += f" ({f.qualifier})"
+    graph.add_node(
+        fid,
+        type="Finding",
+        label=label,
+        text=f.text,
+        direction=f.direction,
+        value=f.value,
+        unit=f.unit,
+        metric=metric,
+        qualifier=f.qualifier or "",
+        baseline=f.baseline,
+        paper=pid,
+        sentence=ev["sentence"],
+        sent_start=ev["sent_start"],
+        start=f.start,
+        end=f.end,
+        rule=f.rule,
+    )
+    _add_edge(graph, pid, fid, "reports", ev, None)
+    if f.subject is not None:
+        _add_edge(graph, fid, node_of[f.subject], "subject", ev, None)
+    if f.metric_mention is not None:
+        _add_edge(graph, fid, node_of[f.metric_mention], "metric", ev, None)
+    for i in f.settings:
+        if node_of[i] != fid:
+            _add_edge(graph, fid, node_of[i], "setting", ev, None)
+
+
+def _add_lineage(graph: nx.MultiDiGraph, nid: str, text: str, ev: dict[str, Any], max_evidence: int) -> None:
+    """Attach a parsed model variant to its family node (``variant_of``)."""
+    from .lineage import parse_model_name
+    from .pipeline.normalize import entity_key
+
+    parsed = parse_model_name(text)
+    if parsed is None:
+        return
+    node = graph.nodes[nid]
+    for attr in ("family", "version", "size", "flavour"):
+        node[attr] = getattr(parsed, attr, None) or ""
+    family_id = entity_node_id(entity_key(parsed.family, "Model"))
+    if family_id == nid:
+        return
+    if family_id not in graph:
+        graph.add_node(
+            family_id, type="Model", key=family_id.split("/", 1)[1], label=parsed.family,
+            aliases=[], n_papers=0, forms={}, type_votes={"Model": 1},
+        )
+    _add_edge(graph, nid, family_id, "variant_of", ev, max_evidence)
+
+
+def _add_edge(graph: nx.MultiDiGraph, u: str, v: str, key: str, ev: dict[str, Any], max_evidence: int | None) -> None:
+    if graph.has_edge(u, v, key):
+        data = graph.edges[u, v, key]
+        data["count"] += 1
+        if max_evidence is None or len(data["evidence"]) < max_evidence:
+            data["evidence"].append(ev)
+    else:
+        graph.add_edge(u, v, key=key, count=1, evidence=[ev])
+
+
+def _contract(graph: nx.MultiDiGraph, old: str, new: str) -> None:
+    """Fold node ``old`` into ``new`` (an acronym met before its definition)."""
+    if old == new or old not in graph:
+        return
+    data = graph.nodes[old]
+    if new not in graph:
+        graph.add_node(new, **{**data, "key": new.split("/", 1)[1]})
+    else:
+        target = graph.nodes[new]
+        for attr in ("forms", "type_votes"):
+            for k, n in data.get(attr, {}).items():
+                target.setdefault(attr, {})[k] = target.get(attr, {}).get(k, 0) + n
+    for u, _, k, d in list(graph.in_edges(old, keys=True, data=True)):
+        _merge_edge(graph, new if u == old else u, new, k, d, DEFAULT_MAX_EVIDENCE)
+    for _, v, k, d in list(graph.out_edges(old, keys=True, data=True)):
+        if v != old:
+            _merge_edge(graph, new, v, k, d, DEFAULT_MAX_EVIDENCE)
+    graph.remove_node(old)
+
+
+def _merge_edge(graph: nx.MultiDiGraph, u: str, v: str, key: str, d: dict[str, Any], max_evidence: int) -> None:
+    if u == v:
+        return
+    if key == "co_occurs" and u > v:
+        u, v = v, u
+    if graph.has_edge(u, v, key):
+        data = graph.edges[u, v, key]
+        data["count"] += d.get("count", 1)
+        room = max(0, max_evidence - len(data["evidence"])) if key not in PAPER_EDGES else None
+        extra = d.get("evidence", [])
+        data["evidence"].extend(extra if room is None else extra[:room])
+    else:
+        graph.add_edge(u, v, key=key, **{**d, "evidence": list(d.get("evidence", []))})
+
+
+def compose(graph: nx.MultiDiGraph, other: nx.MultiDiGraph, *, max_evidence: int = DEFAULT_MAX_EVIDENCE) -> nx.MultiDiGraph:
+    """Merge ``other`` into ``graph`` in place (the reduce step of a distributed build).
+
+    Papers present in both keep one node; entity attributes and edge counts add
+    up; acronym definitions from either side are applied to both.
+    """
+    skip_papers = {n for n, d in other.nodes(data=True) if d.get("type") == "Paper" and n in graph}
+    for n, d in other.nodes(data=True):
+        if n not in graph:
+            graph.add_node(n, **_copy_attrs(d))
+            if d.get("type") == "Paper":
+                graph.graph["n_papers"] = graph.graph.get("n_papers", 0) + 1
+        elif d.get("type") == "Paper":
+            node = graph.nodes[n]
+            node["sources"] = sorted(set(node["sources"]) | set(d.get("sources", [])))
+            node["topics"] = sorted(set(node["topics"]) | set(d.get("topics", [])))
+        elif d.get("type") != "Finding":
+            node = graph.nodes[n]
+            for attr in ("forms", "type_votes"):
+                for k, c in d.get(attr, {}).items():
+                    node.setdefault(attr, {})[k] = node.get(attr, {}).get(k, 0) + c
+            for attr in ("family", "version", "size", "flavour"):
+                if d.get(attr) and not node.get(attr):
+                    node[attr] = d[attr]
+    for u, v, k, d in other.edges(keys=True, data=True):
+        # evidence from a paper both graphs hold is already here
+        if any(ev.get("paper") in skip_papers for ev in d.get("evidence", [])) and graph.has_edge(u, v, k):
+            continue
+        _merge_edge(graph, u, v, k, _copy_attrs(d), max_evidence)
+    alias_keys = graph.graph.setdefault("alias_keys", {})
+    for short, long in other.graph.get("alias_keys", {}).items():
+        alias_keys.setdefault(short, long)
+    for short, long in list(alias_keys.items()):
+        _contract(graph, entity_node_id(short), entity_node_id(long))
+    return finalize(graph)
+
+
+def _copy_attrs(d: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out[k] = dict(v)
+        elif isinstance(v, list):
+            out[k] = [dict(x) if isinstance(x, dict) else x for x in v]
+        else:
+            out[k] = v
+    return out
+
+
+def finalize(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Derive each entity's type, label, aliases and paper count from its votes and edges."""
+    for n, d in graph.nodes(data=True):
+        t = d.get("type")
+        if t in ("Paper", "Finding"):
+            continue
+        votes = d.get("type_votes") or {}
+        if votes:
+            d["type"] = max(votes, key=lambda x: (votes[x], -_priority(x)))
+        forms: dict[str, int] = d.get("forms") or {}
+        if forms:
+            key = d.get("key", "")
+            d["label"] = max(forms, key=lambda f: (_is_long_form(f, key), forms[f], -len(f), f))
+            seen = {d["label"].casefold()}
+            aliases = []
+            for f in sorted(forms, key=lambda f: (-forms[f], f)):
+                if f.casefold() not in seen:
+                    seen.add(f.casefold())
+                    aliases.append(f)
+            d["aliases"] = sorted(aliases)
+        papers = {u for u, _, k in graph.in_edges(n, keys=True) if k in PAPER_EDGES}
+        d["n_papers"] = len(papers)
+    return graph
+
+
+def _priority(t: str) -> int:
+    return _TYPE_PRIORITY.index(t) if t in _TYPE_PRIORITY else len(_TYPE_PRIORITY)
+
+
+def _is_long_form(form: str, key: str) -> bool:
+    from .pipeline.normalize import entity_key
+
+    return entity_key(form, "") == key

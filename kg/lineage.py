@@ -1,0 +1,186 @@
+"""Model lineage: split a model name into family, version, size and flavour.
+
+``parse_model_name("LLaVA-1.5-7B")`` gives family ``LLaVA``, version ``1.5`` and
+size ``7B``; the graph builder links every parsed Model mention to a family node
+with a ``variant_of`` edge. Parsing works on the *shape* of a name (chunks split
+at spaces, hyphens and underscores, and between a family word and the number
+glued to it, as in ``Qwen2.5``); the few word lists it needs (size words, flavour
+words, families that are not models such as ``COVID``) are data in
+``rules/lineage.json``.
+
+Decisions, so every caller reads a parse the same way:
+
+* **size** is the scale of the variant: a parameter count (``7B``, ``8x7B``,
+  ``70M``), a scale word (``base``, ``large``, ``mini``, ``XL``), a depth written
+  as a bare integer of two or three digits (``ResNet-50``, ``VGG-16``), a scale
+  letter with a digit (``EfficientNet-B7``) or a ViT scale with its patch size,
+  kept together as papers write it (``ViT-B/16`` -> size ``B/16``).
+* **version** is a release number (``1.5``, ``3``, ``4o``, ``v0.1`` -> ``0.1``)
+  or a letter-digit release tag (``DeepSeek-R1`` -> ``R1``).
+* **flavour** is everything after the family that is neither: tuning and
+  packaging words (``Instruct``, ``chat``, ``turbo``), context lengths (``4k``),
+  product tiers (``Sonnet``) and distillation targets
+  (``DeepSeek-R1-Distill-Qwen-7B`` -> flavour ``Distill-Qwen``); parts joined by "-".
+* A plain family name (``BERT``, ``GLUE``) has no variant and parses to None, as
+  do strings whose family is listed as not a model (``COVID-19``), year-like
+  numbers (``CoNLL-2003``) and lower-case words with only a number (``layer 2``).
+* ``key`` is canonical: lower case, the parts joined by "-", so ``LLaVA 1.5 7B``,
+  ``llava-1.5-7b`` and ``LLaVA-1.5-7B`` share ``llava-1.5-7b``; ``family_key`` is
+  the family's key. ``label`` is the name as written, whitespace collapsed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .errors import RuleError
+
+__all__ = ["ModelName", "parse_model_name", "load_lineage_words"]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelName:
+    """A parsed model variant; absent parts are "" (the graph stores them as strings)."""
+
+    family: str
+    version: str = ""
+    size: str = ""
+    flavour: str = ""
+    key: str = ""
+    family_key: str = ""
+    label: str = ""
+
+
+# Why these shapes: they are the ways papers write variants, whatever the model.
+_SPLIT = re.compile(r"([\s_\-]+)")
+_GLUED = re.compile(r"^([A-Za-z][A-Za-z]+?)(v?\d+(?:\.\d+)*[A-Za-z]?)$")
+_PARAMS = re.compile(r"^(?:\d+x)?\d+(?:\.\d+)?[mbtMBT]$")
+_PATCH = re.compile(r"^([A-Za-z]{1,2})/(\d{1,2})$")
+_VERSION = re.compile(r"^[vV]?(\d+(?:\.\d+)*[A-Za-z]?)$")
+_TAG = re.compile(r"^([A-Za-z])(\d+(?:\.\d+)?)$")
+_CTX = re.compile(r"^\d+(?:\.\d+)?[kK]$")
+_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9.+]*$")
+_ALLOWED = re.compile(r"^[\w.\-/+ ]+$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+@lru_cache(maxsize=1)
+def load_lineage_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The (size words, flavour words, non-model families) from rules/lineage.json."""
+    from .pipeline.rules import rules_path
+
+    path = rules_path() / "lineage.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return (
+            frozenset(w.lower() for w in data["size_words"]),
+            frozenset(w.lower() for w in data["flavour_words"]),
+            frozenset(w.lower() for w in data["non_model_families"]),
+        )
+    except FileNotFoundError:
+        raise RuleError(f"{path}: lineage word file not found") from None
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise RuleError(f"{path}: malformed lineage word file ({exc!r})") from None
+
+
+def _chunks(name: str) -> list[str]:
+    """Split at separators, then split a family word from a number glued to it."""
+    parts = [p for p in _SPLIT.split(name) if p and not _SPLIT.fullmatch(p)]
+    if not parts:
+        return []
+    m = _GLUED.match(parts[0])
+    # "T5", "U2": a one-letter stem is part of the name, not a family plus version.
+    if m and not _PARAMS.match(parts[0]):
+        return [m.group(1), m.group(2), *parts[1:]]
+    return parts
+
+
+def parse_model_name(name: str) -> ModelName | None:
+    """Parse a model name into family / version / size / flavour, or None.
+
+    None means "not a variant": a plain family name, a non-model string, or a
+    shape kg does not read as a model name.
+
+    >>> m = parse_model_name("Qwen2.5-7B-Instruct")
+    >>> (m.family, m.version, m.size, m.flavour, m.key)
+    ('Qwen', '2.5', '7B', 'Instruct', 'qwen-2.5-7b-instruct')
+    >>> parse_model_name("BERT") is None
+    True
+    """
+    label = " ".join(name.split())
+    if not label or len(label) > 60 or not _ALLOWED.match(label):
+        return None
+    size_words, flavour_words, non_models = load_lineage_words()
+    chunks = _chunks(label)
+    if not chunks or len(chunks) > 8:
+        return None
+
+    family: list[str] = []
+    version = size = ""
+    flavour: list[str] = []
+    i = 0
+    if _PARAMS.match(chunks[0]):  # "70B Chinchilla"
+        size, i = chunks[0], 1
+    while i < len(chunks):
+        c, low = chunks[i], chunks[i].lower()
+        if family and (
+            _PARAMS.match(c) or _PATCH.match(c) or _VERSION.match(c) or _TAG.match(c)
+            or low in size_words or low in flavour_words or _CTX.match(c)
+        ):
+            break
+        if not _WORD.match(c) or len(family) == 3:
+            return None
+        family.append(c)
+        i += 1
+    if not family:
+        return None
+    for c in chunks[i:]:
+        low = c.lower()
+        if _PARAMS.match(c) and not size:
+            size = c
+        elif (p := _PATCH.match(c)) and not size:
+            size = c
+        elif (v := _VERSION.match(c)) and not version and not flavour and "." not in c[-1:]:
+            digits = v.group(1)
+            if _YEAR.match(digits):
+                return None
+            if digits.isdigit() and len(digits) >= 2 and not size:
+                if len(digits) > 3:
+                    return None
+                size = digits  # a depth or width: ResNet-50, VGG-16
+            else:
+                version = digits
+        elif (t := _TAG.match(c)) and not (version and size):
+            if t.group(1).lower() in size_words and not size:
+                size = c
+            elif not version:
+                version = c
+            else:
+                flavour.append(c)
+        elif low in size_words and not size:
+            size = c
+        elif _WORD.match(c) or _CTX.match(c):
+            flavour.append(c)
+        else:
+            return None
+    # the family as written ("Stable Diffusion", "GPT-NeoX"), its key hyphen-joined
+    start = label.find(family[0])
+    end = label.find(family[-1], start) + len(family[-1]) if start >= 0 else -1
+    fam = label[start:end] if start >= 0 and end > start else " ".join(family)
+    if any(f.lower() in non_models for f in family):
+        return None
+    if not (version or size or flavour):
+        return None
+    if not any(ch.isupper() for ch in fam) and not (size or flavour):
+        return None  # "layer 2", "step-3": lower-case words with a number
+    if not version and not size and all(f.lower() not in flavour_words for f in flavour):
+        return None  # only unknown words after the family: a phrase, not a variant
+    flav = "-".join(flavour)
+    parts = ["-".join(family), version, size.replace("/", "-"), flav]
+    key = "-".join(p.lower() for p in parts if p)
+    return ModelName(
+        family=fam, version=version, size=size, flavour=flav, key=key, family_key="-".join(family).lower(), label=label
+    )

@@ -1,0 +1,64 @@
+"""kg's spaCy pipeline: entity components and :func:`load_pipeline`.
+
+The entity components, in pipeline order (:data:`ENTITY_COMPONENTS`):
+
+- ``kg_lexicon`` (lexicon.py): curated name lists;
+- ``kg_shapes`` (shapes.py): model-name shapes and coined names;
+- ``kg_context`` (context.py): cue words around a name ("the X dataset");
+- ``kg_abbreviations`` (abbreviations.py): acronym definitions and their uses;
+- ``kg_resolve`` (resolve.py): the final non-overlapping ``doc.ents``.
+
+Each proposes candidates into ``doc.spans["kg_candidates"]``; resolve decides.
+Rule data come from the ``kg.rules`` package (rules/ in the repository) or a
+``rules_dir`` folder. Relation / finding components are appended after these.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .abbreviations import make_abbreviations
+from .context import make_context
+from .lexicon import make_lexicon
+from .resolve import make_resolve
+from .rules import RuleError, rules_path
+from .shapes import make_shapes
+
+__all__ = ["load_pipeline", "ENTITY_COMPONENTS", "add_entity_components", "RuleError",
+           "make_lexicon", "make_shapes", "make_context", "make_abbreviations", "make_resolve"]
+
+if not Doc.has_extension("kg_aliases"):
+    Doc.set_extension("kg_aliases", default=None)
+
+#: (factory name, config) of kg's entity components, in pipeline order
+ENTITY_COMPONENTS: list[tuple[str, dict]] = [
+    ("kg_lexicon", {"files": "lexicon_*.jsonl"}),
+    ("kg_shapes", {"file": "shapes.jsonl"}),
+    ("kg_context", {"file": "context.jsonl"}),
+    ("kg_abbreviations", {"file": "head_nouns.jsonl"}),
+    ("kg_resolve", {"file": "priorities.jsonl"}),
+]
+
+
+def add_entity_components(nlp: Language, *, rules_dir: str | Path | None = None) -> Language:
+    """Append kg's entity components (and a sentencizer if missing) to ``nlp``; returns ``nlp``."""
+    folder = str(rules_path(rules_dir)) if rules_dir else ""
+    if "sentencizer" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer")
+    for factory, config in ENTITY_COMPONENTS:
+        nlp.add_pipe(factory, config={**config, "rules_dir": folder})
+    return nlp
+
+
+def load_pipeline(*, rules_dir: str | Path | None = None) -> Language:
+    """``spacy.blank("en")`` + sentencizer + kg's entity components.
+
+    ``rules_dir`` replaces the packaged rules/ folder (every rule file is read
+    from it). Raises :class:`kg.errors.RuleError` naming the file and line of a
+    malformed rule.
+    """
+    return add_entity_components(spacy.blank("en"), rules_dir=rules_dir)

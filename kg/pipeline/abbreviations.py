@@ -1,0 +1,152 @@
+"""Acronym definitions: "Sparse Autoencoders (SAEs)", "SAVE (Sparse ... Enhancement)".
+
+The long form is found with the Schwartz & Hearst (2003) algorithm: walk the
+acronym's letters right to left and match each to a character of the
+preceding words, the first letter at a word start. The pair's type comes from
+a lexicon candidate on either form, else from the long form's head noun
+(rules/head_nouns.jsonl: "...Network" -> Architecture, "...Score" -> Metric).
+Both forms become candidates (rule ``abbr.definition``), later bare uses of
+the acronym too (``abbr.use``), and ``doc._.kg_aliases`` records the pair.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .candidates import CANDIDATES, add_char_candidate
+from .normalize import singular
+from .rules import read_rules, rules_path
+
+__all__ = ["AbbreviationDetector", "make_abbreviations", "find_long_form"]
+
+if not Doc.has_extension("kg_aliases"):
+    Doc.set_extension("kg_aliases", default=None)
+
+# "(XYZ)" or PTB-escaped "-LRB- XYZ -RRB-"; the inside is at most ~10 words
+_PAREN = re.compile(r"\(\s*([^()\n]{1,120}?)\s*\)|-LRB- ((?:(?!-RRB-)\S+ ){1,12}?)?-RRB-")
+_SHORT = re.compile(r"^[A-Za-z0-9][\w\-./&]{0,14}$")
+_WORD = re.compile(r"\S+")
+
+
+def is_short_form(text: str) -> bool:
+    """An acronym-like string: at most 15 chars, one word, with a capital and 2+ letters."""
+    return bool(_SHORT.match(text)) and sum(c.isupper() for c in text) >= 1 and sum(c.isalpha() for c in text) >= 2 \
+        and not text.islower()
+
+
+def find_long_form(short: str, preceding: str) -> int | None:
+    """Offset in ``preceding`` where the long form of ``short`` starts (Schwartz & Hearst), or None."""
+    sf = short[:-1] if short.endswith("s") and len(short) > 2 and short[-2].isupper() else short
+    letters = [c.lower() for c in sf if c.isalnum()]
+    if len(letters) < 2:
+        return None
+    s = len(sf) - 1
+    l = len(preceding) - 1
+    while s >= 0:
+        c = sf[s].lower()
+        if not c.isalnum():
+            s -= 1
+            continue
+        while l >= 0 and (preceding[l].lower() != c or (s == 0 and l > 0 and preceding[l - 1].isalnum())):
+            l -= 1
+        if l < 0:
+            return None
+        l -= 1
+        s -= 1
+    start = l + 1
+    # the long form starts at a word start
+    while start > 0 and not preceding[start - 1].isspace() and preceding[start - 1] not in "(\"'":
+        start -= 1
+    return start
+
+
+class AbbreviationDetector:
+    """Find acronym definitions, type them, and propose both forms and later uses."""
+
+    def __init__(self, nlp: Language, name: str, *, file: str = "head_nouns.jsonl", rules_dir: str = ""):
+        self.name = name
+        path = rules_path(rules_dir or None) / file
+        self.heads: dict[str, tuple[str, str]] = {}
+        for rule in read_rules(path, required=("id", "pattern", "label")):
+            self.heads[rule["pattern"].lower()] = (rule["label"], rule["id"])
+
+    def head_label(self, long_text: str) -> str | None:
+        """The type a long form's head noun (last word, or last hyphen part) implies, if any."""
+        words = long_text.lower().replace("-", " ").split()
+        if not words:
+            return None
+        for head in (words[-1], singular(words[-1]), " ".join(words[-2:]), singular(" ".join(words[-2:]))):
+            if head in self.heads:
+                return self.heads[head][0]
+        return None
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        existing = {}
+        if CANDIDATES in doc.spans:
+            for span in doc.spans[CANDIDATES]:
+                existing.setdefault((span.start_char, span.end_char), span.label_)
+        defined: dict[str, tuple[str, Span]] = {}
+        aliases = []
+        for m in _PAREN.finditer(text):
+            inside = (m.group(1) or m.group(2) or "").strip()
+            in_start = m.start(1) if m.group(1) is not None else m.start(2)
+            if not inside or in_start < 0:
+                continue
+            sent_start = text.rfind(". ", 0, m.start()) + 2 if text.rfind(". ", 0, m.start()) >= 0 else 0
+            before = text[max(sent_start, m.start() - 200):m.start()].rstrip()
+            before_start = m.start() - len(text[max(sent_start, m.start() - 200):m.start()])
+            if is_short_form(inside):
+                short_span = (in_start, in_start + len(inside))
+                n_words = len(re.sub(r"[^A-Za-z0-9]", "", inside)) + 5
+                words = list(_WORD.finditer(before))[-min(n_words, 2 * len(inside) + 2):]
+                if not words:
+                    continue
+                window_start = words[0].start()
+                offset = find_long_form(inside, before[window_start:])
+                if offset is None:
+                    continue
+                long_span = (before_start + window_start + offset, before_start + len(before))
+            else:
+                # "SAVE (Sparse Autoencoder-Driven ...)": acronym before a parenthesised long form
+                prev = list(_WORD.finditer(before))
+                if not prev or not is_short_form(prev[-1].group().strip(",")) or len(inside.split()) < 2:
+                    continue
+                short_text = prev[-1].group().strip(",")
+                if find_long_form(short_text, inside) != 0:
+                    continue
+                short_span = (before_start + prev[-1].start(), before_start + prev[-1].start() + len(short_text))
+                long_span = (in_start, in_start + len(inside))
+            long_text = text[long_span[0]:long_span[1]]
+            if len(long_text.split()) < 2 and "-" not in long_text:
+                continue
+            label = existing.get(long_span) or existing.get(short_span) or self.head_label(long_text)
+            if label is None:
+                continue
+            long_c = add_char_candidate(doc, *long_span, label, "abbr.definition")
+            short_c = add_char_candidate(doc, *short_span, label, "abbr.definition")
+            if long_c is None or short_c is None:
+                continue
+            aliases.append((short_c, long_c, "abbr.definition"))
+            short_text = text[short_span[0]:short_span[1]]
+            base = short_text[:-1] if short_text.endswith("s") and short_text[-2:-1].isupper() else short_text
+            defined[base] = (label, long_c)
+        if defined:
+            uses = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(defined, key=len, reverse=True))) + r")s?(?![\w-])")
+            taken = {(s.start_char, s.end_char) for pair in aliases for s in pair[:2]}
+            for m in uses.finditer(text):
+                if (m.start(), m.end()) in taken:
+                    continue
+                label, _ = defined[m.group(1)]
+                add_char_candidate(doc, m.start(), m.end(), label, "abbr.use")
+        doc._.kg_aliases = aliases
+        return doc
+
+
+@Language.factory("kg_abbreviations", default_config={"file": "head_nouns.jsonl", "rules_dir": ""})
+def make_abbreviations(nlp: Language, name: str, *, file: str, rules_dir: str) -> AbbreviationDetector:
+    """Factory of ``kg_abbreviations``: head-noun -> type rules from ``file`` in the rules folder."""
+    return AbbreviationDetector(nlp, name, file=file, rules_dir=rules_dir)

@@ -1,0 +1,37 @@
+"""Candidate mentions shared between kg's entity components.
+
+Each evidence component (lexicon, shapes, abbreviations, context) proposes
+spans into ``doc.spans[CANDIDATES]``; the resolve component picks the final,
+non-overlapping ``doc.ents`` from them. Keeping proposals separate lets every
+component stay ignorant of the others and lets resolve weigh them by rule.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+__all__ = ["CANDIDATES", "add_candidate", "add_char_candidate"]
+
+#: key of the SpanGroup that holds proposals
+CANDIDATES = "kg_candidates"
+
+
+def add_candidate(doc: Doc, start: int, end: int, label: str, rule_id: str) -> Span | None:
+    """Propose tokens ``start:end`` as a ``label`` mention produced by ``rule_id``."""
+    if end <= start:
+        return None
+    span = Span(doc, start, end, label=label, span_id=rule_id)
+    group = doc.spans[CANDIDATES] if CANDIDATES in doc.spans else None
+    if group is None:
+        doc.spans[CANDIDATES] = [span]
+    else:
+        group.append(span)
+    return span
+
+
+def add_char_candidate(doc: Doc, start_char: int, end_char: int, label: str, rule_id: str) -> Span | None:
+    """Propose the characters ``start_char:end_char`` (expanded to whole tokens)."""
+    span = doc.char_span(start_char, end_char, alignment_mode="expand")
+    if span is None:
+        return None
+    return add_candidate(doc, span.start, span.end, label, rule_id)

@@ -1,0 +1,58 @@
+"""Lexicon matching: curated name lists from rules/lexicon_*.jsonl.
+
+Names flagged ``case_sensitive`` (acronyms whose lower case is a word: GLUE,
+COCO) or ``ambiguous`` (ordinary English words: Whisper, Falcon) are matched
+on the exact text; the rest case-insensitively. An ambiguous name is further
+ignored as the first token of a sentence, where capitals say nothing.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from .candidates import add_candidate
+from .rules import read_rules, rules_path
+
+__all__ = ["LexiconMatcher", "make_lexicon"]
+
+
+class LexiconMatcher:
+    """Propose every lexicon name found in the text as a candidate mention."""
+
+    def __init__(self, nlp: Language, name: str, *, files: str, rules_dir: str = ""):
+        self.name = name
+        folder = rules_path(rules_dir or None)
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.ambiguous_keys: set[int] = set()
+        exact: dict[str, list] = {}
+        lower: dict[str, list] = {}
+        for pattern_glob in files.split(","):
+            for path in sorted(folder.glob(pattern_glob.strip())):
+                for rule in read_rules(path, required=("id", "pattern", "label")):
+                    key = f"{rule['label']}|{rule['id']}" + ("|amb" if rule.get("ambiguous") else "")
+                    sensitive = rule.get("case_sensitive") or rule.get("ambiguous")
+                    (exact if sensitive else lower).setdefault(key, []).append(rule["pattern"])
+        for table, matcher in ((exact, self.exact), (lower, self.lower)):
+            for key, patterns in table.items():
+                matcher.add(key, list(nlp.tokenizer.pipe(patterns)))
+                if key.endswith("|amb"):
+                    self.ambiguous_keys.add(nlp.vocab.strings[key])
+
+    def __call__(self, doc: Doc) -> Doc:
+        strings = doc.vocab.strings
+        for matcher in (self.exact, self.lower):
+            for key, start, end in matcher(doc):
+                if key in self.ambiguous_keys and doc[start].is_sent_start:
+                    continue
+                label, rule_id = strings[key].split("|")[:2]
+                add_candidate(doc, start, end, label, rule_id)
+        return doc
+
+
+@Language.factory("kg_lexicon", default_config={"files": "lexicon_*.jsonl", "rules_dir": ""})
+def make_lexicon(nlp: Language, name: str, *, files: str, rules_dir: str) -> LexiconMatcher:
+    """Factory of ``kg_lexicon``: ``files`` is a comma-separated list of globs under the rules folder."""
+    return LexiconMatcher(nlp, name, files=files, rules_dir=rules_dir)

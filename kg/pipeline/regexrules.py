@@ -1,0 +1,109 @@
+"""Regular-expression rules over ``doc.text``, shared by the shapes and context components.
+
+A rule is ``{"id", "label", "pattern", "group"?, "ignore_case"?}``; ``pattern``
+may use macros ``{NAME}`` defined in rules/macros.jsonl. The match (or the
+numbered ``group``) is proposed as a candidate after trimming stop words at
+its edges (rules/filters.jsonl, kind ``stop``). One pass of ``finditer`` per
+rule over the text is much faster than spaCy Matcher REGEX patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from .candidates import add_char_candidate
+from .rules import RuleError, compile_regex, read_rules, rules_path
+
+__all__ = ["RegexRules", "load_macros", "load_filters"]
+
+_MACRO = re.compile(r"\{([A-Z_]+)\}")
+
+
+def load_macros(folder: Path) -> dict[str, str]:
+    """Macro name -> regex text, from ``macros.jsonl`` in ``folder`` (macros may use earlier macros)."""
+    path = folder / "macros.jsonl"
+    macros: dict[str, str] = {}
+    if path.exists():
+        for rule in read_rules(path, labels=None):
+            macros[rule["id"]] = expand(rule["pattern"], macros, where=f"{path}:{rule['_line']}")
+    return macros
+
+
+def expand(pattern: str, macros: dict[str, str], *, where: str) -> str:
+    """Replace ``{NAME}`` macros in ``pattern``; an unknown macro raises :class:`RuleError`."""
+
+    def sub(m: re.Match) -> str:
+        if m.group(1) not in macros:
+            raise RuleError(f"{where}: unknown macro {{{m.group(1)}}}")
+        return f"(?:{macros[m.group(1)]})"
+
+    return _MACRO.sub(sub, pattern)
+
+
+@lru_cache(maxsize=8)
+def load_filters(folder: str) -> dict[str, frozenset[str]]:
+    """Word sets by kind (``stop``, ``generic``, ...) from ``filters.jsonl``; lower-cased unless kind ends in _cs."""
+    path = Path(folder) / "filters.jsonl"
+    kinds: dict[str, set[str]] = {}
+    for rule in read_rules(path, required=("id", "pattern", "kind"), labels=None):
+        kind = rule["kind"]
+        text = rule["pattern"] if kind.endswith("_cs") else rule["pattern"].lower()
+        kinds.setdefault(kind, set()).add(text)
+    return {k: frozenset(v) for k, v in kinds.items()}
+
+
+class RegexRules:
+    """Apply one JSONL file of regex rules to a Doc, proposing trimmed candidates."""
+
+    def __init__(self, name: str, *, file: str, rules_dir: str = ""):
+        self.name = name
+        folder = rules_path(rules_dir or None)
+        path = folder / file
+        macros = load_macros(folder)
+        filters = load_filters(str(folder))
+        self.stop = filters.get("stop", frozenset())
+        self.generic = filters.get("generic", frozenset())
+        self.not_name = filters.get("not_name_cs", frozenset())
+        self.rules = []
+        for rule in read_rules(path, required=("id", "pattern", "label")):
+            where = f"{path}:{rule['_line']}"
+            flags = re.IGNORECASE if rule.get("ignore_case") else 0
+            regex = compile_regex(expand(rule["pattern"], macros, where=where), where=where, flags=flags)
+            group = rule.get("group", 0)
+            if not isinstance(group, int) or group > regex.groups:
+                raise RuleError(f"{where}: rule {rule['id']} names group {group!r} but the pattern has {regex.groups}")
+            self.rules.append((regex, group, rule["label"], rule["id"]))
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        for regex, group, label, rule_id in self.rules:
+            for m in regex.finditer(text):
+                start, end = m.span(group)
+                if start < 0:
+                    continue
+                start, end = self.trim(text, start, end)
+                if end > start:
+                    add_char_candidate(doc, start, end, label, rule_id)
+        return doc
+
+    def trim(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """Drop stop words (and edge punctuation) at both ends; empty if what is left is generic."""
+        words = text[start:end].split(" ")
+        while words and (words[0].lower() in self.stop or not words[0]):
+            start += len(words[0]) + 1
+            words.pop(0)
+        while words and (words[-1].lower() in self.stop or not words[-1]):
+            end -= len(words[-1]) + 1
+            words.pop()
+        while end > start and text[end - 1] in ".,;:!?)'\"":
+            end -= 1
+        while end > start and text[start] in "(\"'":
+            start += 1
+        phrase = text[start:end]
+        if phrase.lower() in self.generic or phrase in self.not_name:
+            return start, start
+        return start, end

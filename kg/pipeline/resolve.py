@@ -1,0 +1,85 @@
+"""Resolve candidate mentions into the final, non-overlapping ``doc.ents``.
+
+Candidates from all evidence components are ranked by length (longer spans
+carry more of the name: "LLaVA-1.5-7B" over "LLaVA") and then by the
+priority of their rule (rules/priorities.jsonl, longest id prefix wins), and
+picked greedily. Generic mentions ("the model", "baseline") are dropped.
+Acronym pairs in ``doc._.kg_aliases`` are kept only when both forms survived;
+the short form takes the long form's label.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .candidates import CANDIDATES
+from .regexrules import load_filters
+from .rules import read_rules, rules_path
+
+__all__ = ["Resolver", "make_resolve"]
+
+
+class Resolver:
+    """Pick non-overlapping entities from ``doc.spans["kg_candidates"]``."""
+
+    def __init__(self, nlp: Language, name: str, *, file: str = "priorities.jsonl", rules_dir: str = ""):
+        self.name = name
+        folder = rules_path(rules_dir or None)
+        self.priorities = sorted(
+            ((r["pattern"], int(r["priority"])) for r in read_rules(folder / file, required=("id", "pattern", "priority"))),
+            key=lambda p: -len(p[0]),
+        )
+        filters = load_filters(str(folder))
+        self.generic = filters.get("generic", frozenset())
+        self.stop = filters.get("stop", frozenset())
+        self._cache: dict[str, int] = {}
+
+    def priority(self, rule_id: str) -> int:
+        """Priority of a rule id: that of the longest matching prefix in the priorities file, else 0."""
+        p = self._cache.get(rule_id)
+        if p is None:
+            p = next((prio for prefix, prio in self.priorities if rule_id.startswith(prefix)), 0)
+            self._cache[rule_id] = p
+        return p
+
+    def keep(self, span: Span) -> bool:
+        """False for generic mentions and stop words, which name nothing in particular."""
+        text = span.text.lower()
+        if text in self.generic or text in self.stop:
+            return False
+        first = span[0].lower_
+        if first in self.stop and (len(span) == 1 or span[1:].text.lower() in self.generic):
+            return False
+        return any(c.isalnum() for c in text)
+
+    def __call__(self, doc: Doc) -> Doc:
+        cands = list(doc.spans[CANDIDATES]) if CANDIDATES in doc.spans else []
+        cands = [c for c in cands if self.keep(c)]
+        cands.sort(key=lambda s: (-(s.end_char - s.start_char), -self.priority(s.id_), s.start))
+        taken = bytearray(len(doc))
+        chosen: dict[tuple[int, int], Span] = {}
+        for span in cands:
+            if any(taken[span.start:span.end]):
+                continue
+            taken[span.start:span.end] = b"\x01" * (span.end - span.start)
+            chosen[(span.start, span.end)] = span
+        aliases = []
+        for short, long, rule_id in doc._.kg_aliases or []:
+            s = chosen.get((short.start, short.end))
+            l = chosen.get((long.start, long.end))
+            if s is None or l is None:
+                continue
+            if s.label != l.label:
+                s = Span(doc, s.start, s.end, label=l.label_, span_id=s.id_)
+                chosen[(s.start, s.end)] = s
+            aliases.append((s, l, rule_id))
+        doc.ents = sorted(chosen.values(), key=lambda s: s.start)
+        doc._.kg_aliases = aliases
+        return doc
+
+
+@Language.factory("kg_resolve", assigns=["doc.ents"], default_config={"file": "priorities.jsonl", "rules_dir": ""})
+def make_resolve(nlp: Language, name: str, *, file: str, rules_dir: str) -> Resolver:
+    """Factory of ``kg_resolve``: rule priorities from ``file`` in the rules folder."""
+    return Resolver(nlp, name, file=file, rules_dir=rules_dir)

@@ -1,0 +1,139 @@
+"""kg.graph: building, merging and composing the MultiDiGraph from plain extractions."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from kg.graph import compose, merge, new_graph
+from kg.records import Alias, Finding, Mention, Paper, PaperExtraction, PaperLink, Relation
+
+
+def _ext(pid: str, text: str, tagged: list[tuple[str, str]], *, topics=(), title=None) -> PaperExtraction:
+    """An extraction of ``text`` with the given (substring, label) mentions, one sentence per '. '."""
+    from kg.pipeline.normalize import entity_key
+
+    paper = Paper(id=pid, title=title, text=text, source=f"{pid}.txt", topics=tuple(topics))
+    content = paper.content
+    sentences, start = [], 0
+    for part in content.split(". "):
+        end = start + len(part) + (1 if start + len(part) < len(content) else 0)
+        sentences.append((start, end))
+        start += len(part) + 2
+    mentions, cursor = [], 0
+    for surface, label in tagged:
+        s = content.index(surface, cursor)
+        cursor = s + len(surface)
+        sent = next(i for i, (a, b) in enumerate(sentences) if a <= s < b)
+        mentions.append(Mention(s, s + len(surface), label, surface, "test.rule", sent, entity_key(surface, label)))
+    return PaperExtraction(paper=paper, sentences=sentences, mentions=mentions)
+
+
+def test_graph_paper_and_entity_nodes_carry_schema_attributes():
+    ext = _ext("sha:a", "We fine-tune Llama 2 with LoRA. It helps.", [("Llama 2", "Model"), ("LoRA", "Method")])
+    g = merge(new_graph(), [ext])
+    paper = g.nodes["paper/sha:a"]
+    assert paper["type"] == "Paper" and paper["sources"] == ["sha:a.txt"]
+    lora = g.nodes["entity/lora"]
+    assert (lora["type"], lora["label"], lora["n_papers"]) == ("Method", "LoRA", 1)
+    ev = g.edges["paper/sha:a", "entity/lora", "mentions"]["evidence"][0]
+    assert ev["sentence"] == "We fine-tune Llama 2 with LoRA."
+    assert paper_text(g, "sha:a")[ev["start"] : ev["end"]] == "LoRA"
+    assert ev["rule"] == "test.rule"
+    assert g.graph["n_papers"] == 1
+
+
+def paper_text(g, pid):
+    d = g.nodes[f"paper/{pid}"]
+    return f"{d['title']}\n\n{d['text']}" if d["title"] else d["text"]
+
+
+def test_graph_same_sentence_entities_co_occur_once_with_count():
+    a = _ext("sha:a", "LoRA adapts Llama 2. LoRA and Llama 2 again", [("LoRA", "Method"), ("Llama 2", "Model"), ("LoRA", "Method"), ("Llama 2", "Model")])
+    g = merge(new_graph(), [a])
+    u, v = sorted(["entity/lora", "entity/llama-2"])
+    assert g.edges[u, v, "co_occurs"]["count"] == 2
+    assert not g.has_edge(v, u, "co_occurs")
+
+
+def test_graph_same_paper_twice_is_one_node_with_both_topics():
+    a = _ext("sha:a", "We use LoRA.", [("LoRA", "Method")], topics=["t1"])
+    b = _ext("sha:a", "We use LoRA.", [("LoRA", "Method")], topics=["t2"])
+    g = merge(new_graph(), [a, b])
+    assert g.nodes["paper/sha:a"]["topics"] == ["t1", "t2"]
+    assert g.edges["paper/sha:a", "entity/lora", "mentions"]["count"] == 1
+
+
+def test_graph_acronym_defined_later_folds_into_long_form():
+    early = _ext("sha:a", "We train an SAE on GPT-2.", [("SAE", "Method"), ("GPT-2", "Model")])
+    defining = _ext("sha:b", "Sparse autoencoders (SAE) find features.", [("Sparse autoencoders", "Method"), ("SAE", "Method")])
+    defining.aliases.append(Alias(short=1, long=0, rule="abbr"))
+    g = merge(new_graph(), [early, defining])
+    assert "entity/sae" not in g
+    node = g.nodes["entity/sparse-autoencoder"]
+    assert node["label"] == "Sparse autoencoders" and "SAE" in node["aliases"]
+    assert node["n_papers"] == 2
+    later = _ext("sha:c", "An SAE again.", [("SAE", "Method")])
+    merge(g, [later])
+    assert "entity/sae" not in g and g.nodes["entity/sparse-autoencoder"]["n_papers"] == 3
+
+
+def test_graph_relations_links_and_findings_become_edges_and_nodes():
+    ext = _ext(
+        "sha:a",
+        "We propose FooNet. FooNet reduces latency by up to 73% on LLaVA-1.5-7B",
+        [("FooNet", "Model"), ("FooNet", "Model"), ("latency", "Metric"), ("LLaVA-1.5-7B", "Model")],
+    )
+    ext.links.append(PaperLink("proposes", 0, "link.propose", 0))
+    ext.relations.append(Relation(1, 3, "compared_with", "rel.test", 1))
+    content = ext.paper.content
+    s = content.index("reduces")
+    ext.findings.append(
+        Finding(start=s, end=len(content), sent=1, rule="finding.test", text=content[s:], direction="reduces",
+                value=73.0, unit="%", metric="latency", metric_mention=2, qualifier="up to", subject=1, settings=(3,))
+    )
+    g = merge(new_graph(), [ext])
+    assert g.has_edge("paper/sha:a", "entity/foonet", "proposes")
+    assert g.has_edge("entity/foonet", "entity/llava-1.5-7b", "compared_with")
+    (fid,) = [n for n, t in g.nodes(data="type") if t == "Finding"]
+    f = g.nodes[fid]
+    assert (f["value"], f["unit"], f["qualifier"], f["direction"]) == (73.0, "%", "up to", "reduces")
+    assert g.has_edge("paper/sha:a", fid, "reports")
+    assert g.has_edge(fid, "entity/foonet", "subject") and g.has_edge(fid, "entity/llava-1.5-7b", "setting")
+
+
+def test_graph_model_variant_links_to_its_family():
+    ext = _ext("sha:a", "We prune LLaVA-1.5-7B tokens.", [("LLaVA-1.5-7B", "Model")])
+    g = merge(new_graph(), [ext])
+    variant = g.nodes["entity/llava-1.5-7b"]
+    assert (variant["family"], variant["version"], variant["size"]) == ("LLaVA", "1.5", "7B")
+    family = [v for _, v, k in g.out_edges("entity/llava-1.5-7b", keys=True) if k == "variant_of"]
+    assert family == ["entity/llava"] and g.nodes["entity/llava"]["type"] == "Model"
+
+
+def test_graph_compose_of_two_batches_equals_one_build():
+    a = _ext("sha:a", "LoRA tunes Llama 2.", [("LoRA", "Method"), ("Llama 2", "Model")])
+    b = _ext("sha:b", "LoRA tunes Llama 2 too.", [("LoRA", "Method"), ("Llama 2", "Model")])
+    whole = merge(new_graph(), [a, b])
+    # extractions cross process boundaries: they must pickle
+    a2, b2 = pickle.loads(pickle.dumps(a)), pickle.loads(pickle.dumps(b))
+    parts = compose(merge(new_graph(), [a2]), merge(new_graph(), [b2]))
+    assert sorted(parts.nodes) == sorted(whole.nodes)
+    assert sorted(parts.edges(keys=True)) == sorted(whole.edges(keys=True))
+    for u, v, k in whole.edges(keys=True):
+        assert parts.edges[u, v, k]["count"] == whole.edges[u, v, k]["count"]
+    assert parts.nodes["entity/lora"]["n_papers"] == 2
+    assert parts.graph["n_papers"] == 2
+
+
+@pytest.mark.parametrize("votes,expected", [({"Model": 2, "Method": 1}, "Model"), ({"Method": 1, "Model": 1}, "Model")])
+def test_graph_type_is_the_majority_vote(votes, expected):
+    exts = []
+    i = 0
+    for label, n in votes.items():
+        for _ in range(n):
+            exts.append(_ext(f"sha:{i}", f"Paper {i} uses CLIP.", [("CLIP", label)]))
+            i += 1
+    g = merge(new_graph(), exts)
+    assert g.nodes["entity/clip"]["type"] == expected

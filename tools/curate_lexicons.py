@@ -1,0 +1,136 @@
+"""Build rules/lexicon_*.jsonl from the raw name lists in a lexicon folder.
+
+Usage: python tools/curate_lexicons.py /work/shared/lexicons [--out rules]
+
+The raw lists (Papers with Code dumps, Hugging Face transformers' model
+families; see the folder's SOURCES.md) are noisy: leaderboard strings,
+table columns, ordinary English words. This script keeps names that look like
+names and writes one rule per surface form:
+
+    {"label", "pattern", "id", "source", "case_sensitive", "ambiguous"}
+
+Decisions (each measured on development data, none copied from it):
+- leaderboard strings with brackets, "+", "*", "@", commas, URLs or more than
+  a few words are dropped; so are names that are digits only or 1 character;
+- a name whose lower-case form is a generic word (model, data, ...) is dropped;
+- an ``ambiguous`` name (ordinary English word) is kept but flagged: the
+  lexicon component matches it only with its exact case and not at the start
+  of a sentence;
+- a ``case_sensitive`` name is matched with its exact case only;
+- a name that occurs in several lists goes to the first list in LIST_ORDER
+  (a curated model family beats a method of the same name, etc.).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+# list file -> (kg label, rule id, licence of the content)
+LISTS = {
+    "hf-transformers_models.jsonl": ("Model", "lex.model.hf", "Apache-2.0"),
+    "merged_models.jsonl": ("Model", "lex.model.pwc", "CC-BY-SA-4.0"),
+    "merged_datasets.jsonl": ("Dataset", "lex.dataset.pwc", "CC-BY-SA-4.0"),
+    "merged_methods.jsonl": ("Method", "lex.method.pwc", "CC-BY-SA-4.0"),
+    "merged_tasks.jsonl": ("Task", "lex.task.pwc", "CC-BY-SA-4.0"),
+    "merged_metrics.jsonl": ("Metric", "lex.metric.pwc", "CC-BY-SA-4.0"),
+}
+LIST_ORDER = list(LISTS)
+OUT_NAME = {"Model": "lexicon_model.jsonl", "Dataset": "lexicon_dataset.jsonl", "Method": "lexicon_method.jsonl",
+            "Task": "lexicon_task.jsonl", "Metric": "lexicon_metric.jsonl"}
+
+# Generic nouns that the raw lists contain as names but that name nothing in particular.
+GENERIC = {
+    "model", "models", "data", "dataset", "datasets", "method", "methods", "network", "networks", "baseline",
+    "baselines", "ours", "test", "train", "training", "dev", "val", "validation", "all", "average", "overall",
+    "score", "system", "systems", "approach", "algorithm", "task", "tasks", "benchmark", "corpus", "framework",
+    "architecture", "module", "layer", "loss", "time", "speed", "size", "params", "parameters", "none", "other",
+    "mean", "total", "error", "result", "results", "value", "base", "large", "small", "best", "single", "ensemble",
+    "english", "chinese", "german", "french", "text", "image", "images", "video", "audio", "language", "general",
+    "simple", "standard", "original", "proposed", "full", "new", "human", "humans", "random", "default",
+}
+_BAD_CHARS = re.compile(r"[()\[\]{}+*@,;:=<>|\\#%$?!\"“”‘’\x00-\x1f]|https?|www\.|\.com|\.\.")
+_HAS_ALNUM = re.compile(r"[A-Za-z]")
+
+
+def keep_name(name: str, label: str, sources: list[str]) -> bool:
+    """Whether a raw name looks like a name worth matching (see the module docstring)."""
+    name = name.strip()
+    if len(name) < 2 or not _HAS_ALNUM.search(name) or _BAD_CHARS.search(name):
+        return False
+    if name.lower() in GENERIC:
+        return False
+    words = name.split()
+    max_words = {"Model": 3, "Dataset": 5, "Method": 5, "Task": 5, "Metric": 3}[label]
+    if len(words) > max_words:
+        return False
+    if label == "Model" and sources and set(sources) <= {"pwc-evaltables-2020"}:
+        # one-off leaderboard rows: keep only single-token names with a capital (e.g. "EfficientNet-B7")
+        if len(words) > 1 or not re.search(r"[A-Z]", name[1:] + name[:1]):
+            return False
+    if label == "Metric":
+        # table columns are mostly not metrics; keep compact names and names ending in a metric noun
+        if len(words) > 1 and not re.search(r"(score|rate|error|accuracy|precision|recall|distance|loss|ratio|index|F1)$", name, re.I):
+            return False
+    if len(name) == 2 and not name.isupper():
+        return False
+    return True
+
+
+def curate(lexicon_dir: Path) -> dict[str, list[dict]]:
+    """Curated rules per kg label, from the raw lists in ``lexicon_dir``."""
+    seen: dict[str, str] = {}
+    out: dict[str, list[dict]] = {label: [] for label in OUT_NAME}
+    for fname in LIST_ORDER:
+        label, rule_id, licence = LISTS[fname]
+        path = lexicon_dir / fname
+        if not path.exists():
+            sys.exit(f"{path}: missing lexicon list")
+        for line in path.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            sources = entry.get("sources") or ["hf-transformers"]
+            names = [entry["name"], *(entry.get("aliases") or [])]
+            if entry.get("full_name") and label in ("Dataset", "Method", "Metric"):
+                names.append(entry["full_name"])
+            for i, name in enumerate(names):
+                name = " ".join(name.split())
+                if not keep_name(name, label, sources):
+                    continue
+                key = name.lower()
+                if key in seen:
+                    continue
+                seen[key] = label
+                ambiguous = bool(entry.get("ambiguous")) and i == 0
+                case_sensitive = bool(entry.get("case_sensitive")) and i == 0
+                if len(name) <= 4 and name.isupper():
+                    # short acronyms collide with words or other acronyms in lower case
+                    case_sensitive = True
+                out[label].append({
+                    "label": label, "pattern": name, "id": rule_id,
+                    "source": ",".join(sorted(sources)), "licence": licence,
+                    "case_sensitive": case_sensitive, "ambiguous": ambiguous,
+                })
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry: curate the lists in the given folder into rules/lexicon_*.jsonl."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("lexicon_dir", type=Path)
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "rules")
+    args = ap.parse_args(argv)
+    for label, rules in curate(args.lexicon_dir).items():
+        rules.sort(key=lambda r: (r["id"], r["pattern"].lower()))
+        target = args.out / OUT_NAME[label]
+        with target.open("w", encoding="utf-8") as f:
+            for r in rules:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        print(f"{target}: {len(rules)} rules", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
