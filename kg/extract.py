@@ -33,8 +33,6 @@ def extract_one(nlp: "Language", paper: Paper) -> PaperExtraction:
 
 def doc_to_extraction(doc: "Doc", paper: Paper) -> PaperExtraction:
     """Convert a processed Doc into records; spans become indices into ``mentions``."""
-    from .pipeline.normalize import entity_key
-
     sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
     sentences = [(s.start_char, s.end_char) for s in sents]
     sent_of_token = {}
@@ -54,7 +52,7 @@ def doc_to_extraction(doc: "Doc", paper: Paper) -> PaperExtraction:
                 text=ent.text,
                 rule=ent.id_ or "unknown",
                 sent=sent_of_token.get(ent.start, 0),
-                key=entity_key(ent.text, ent.label_),
+                key=_key(ent.text, ent.label_),
             )
         )
 
@@ -87,6 +85,18 @@ def doc_to_extraction(doc: "Doc", paper: Paper) -> PaperExtraction:
             Finding(sent=sent, subject=subject, metric_mention=metric_mention, settings=settings, **f)
         )
     return ext
+
+
+def _key(text: str, label: str) -> str:
+    """The graph key of a mention; model variants use the lineage key so every spelling meets."""
+    from .lineage import parse_model_name
+    from .pipeline.normalize import entity_key
+
+    if label == "Model":
+        parsed = parse_model_name(text)
+        if parsed is not None and parsed.key:
+            return parsed.key
+    return entity_key(text, label)
 
 
 def _ext(doc: "Doc", name: str) -> list:

@@ -81,7 +81,7 @@ def new_graph() -> nx.MultiDiGraph:
     """An empty kg graph with its graph-level attributes set."""
     from . import __version__
 
-    return nx.MultiDiGraph(name="kg", kg_version=__version__, n_papers=0, alias_keys={})
+    return nx.MultiDiGraph(name="kg", kg_version=__version__, n_papers=0, alias_keys={}, compact_keys={})
 
 
 def merge(
@@ -132,20 +132,22 @@ def add_extraction(graph: nx.MultiDiGraph, ext: PaperExtraction, *, max_evidence
     graph.graph["n_papers"] = graph.graph.get("n_papers", 0) + 1
     content = paper.content
     alias_keys: dict[str, str] = graph.graph.setdefault("alias_keys", {})
+    canon = _canonical_keys(graph)
 
     # An acronym defined in this paper means its long form here, whatever it
     # meant elsewhere; a bare acronym falls back to the corpus-wide definition.
     local: dict[str, str] = {}
     for a in ext.aliases:
-        short, long = ext.mentions[a.short], ext.mentions[a.long]
-        if short.key != long.key:
-            local[short.key] = long.key
-            if short.key not in alias_keys:
-                alias_keys[short.key] = long.key
-                if entity_node_id(short.key) in graph:
-                    _contract(graph, entity_node_id(short.key), entity_node_id(long.key))
+        short, long = canon(ext.mentions[a.short].key), canon(ext.mentions[a.long].key)
+        if short != long:
+            local[short] = long
+            if short not in alias_keys:
+                alias_keys[short] = long
+                if entity_node_id(short) in graph:
+                    _contract(graph, entity_node_id(short), entity_node_id(long))
 
     def resolve(key: str) -> str:
+        key = canon(key)
         return local.get(key) or alias_keys.get(key) or key
 
     def evidence(sent: int, start: int, end: int, rule: str) -> dict[str, Any]:
@@ -163,7 +165,7 @@ def add_extraction(graph: nx.MultiDiGraph, ext: PaperExtraction, *, max_evidence
         node["type_votes"][m.label] = node["type_votes"].get(m.label, 0) + 1
         _add_edge(graph, pid, nid, "mentions", evidence(m.sent, m.start, m.end, m.rule), None)
         if m.label == "Model":
-            _add_lineage(graph, nid, m.text, evidence(m.sent, m.start, m.end, "lineage"), max_evidence)
+            _add_lineage(graph, nid, m.text, evidence(m.sent, m.start, m.end, "lineage"), canon, max_evidence)
 
     by_sentence: dict[int, set[str]] = {}
     for m, nid in zip(ext.mentions, node_of):
@@ -227,10 +229,25 @@ def _add_finding(graph, ext, pid, f, node_of, ev) -> None:
             _add_edge(graph, fid, node_of[i], "setting", ev, None)
 
 
-def _add_lineage(graph: nx.MultiDiGraph, nid: str, text: str, ev: dict[str, Any], max_evidence: int) -> None:
+def _canonical_keys(graph: nx.MultiDiGraph):
+    """A function mapping a key to the first key seen with the same compact form.
+
+    "pre-training", "pretraining" and "pre training" are one node; the index
+    (compact form -> key) lives in the graph so later batches meet the same node.
+    """
+    from .pipeline.normalize import compact_key
+
+    index: dict[str, str] = graph.graph.setdefault("compact_keys", {})
+
+    def canon(key: str) -> str:
+        return index.setdefault(compact_key(key), key)
+
+    return canon
+
+
+def _add_lineage(graph: nx.MultiDiGraph, nid: str, text: str, ev: dict[str, Any], canon, max_evidence: int) -> None:
     """Attach a parsed model variant to its family node (``variant_of``)."""
     from .lineage import parse_model_name
-    from .pipeline.normalize import entity_key
 
     parsed = parse_model_name(text)
     if parsed is None:
@@ -238,7 +255,7 @@ def _add_lineage(graph: nx.MultiDiGraph, nid: str, text: str, ev: dict[str, Any]
     node = graph.nodes[nid]
     for attr in ("family", "version", "size", "flavour"):
         node[attr] = getattr(parsed, attr, None) or ""
-    family_id = entity_node_id(entity_key(parsed.family, "Model"))
+    family_id = entity_node_id(canon(parsed.family_key))
     if family_id == nid:
         return
     if family_id not in graph:
@@ -323,9 +340,14 @@ def compose(graph: nx.MultiDiGraph, other: nx.MultiDiGraph, *, max_evidence: int
         if any(ev.get("paper") in skip_papers for ev in d.get("evidence", [])) and graph.has_edge(u, v, k):
             continue
         _merge_edge(graph, u, v, k, _copy_attrs(d), max_evidence)
+    canon = _canonical_keys(graph)
+    for key in other.graph.get("compact_keys", {}).values():
+        mine = canon(key)
+        if mine != key:
+            _contract(graph, entity_node_id(key), entity_node_id(mine))
     alias_keys = graph.graph.setdefault("alias_keys", {})
     for short, long in other.graph.get("alias_keys", {}).items():
-        alias_keys.setdefault(short, long)
+        alias_keys.setdefault(canon(short), canon(long))
     for short, long in list(alias_keys.items()):
         _contract(graph, entity_node_id(short), entity_node_id(long))
     return finalize(graph)
@@ -373,6 +395,6 @@ def _priority(t: str) -> int:
 
 
 def _is_long_form(form: str, key: str) -> bool:
-    from .pipeline.normalize import entity_key
+    from .pipeline.normalize import compact_key, entity_key
 
-    return entity_key(form, "") == key
+    return compact_key(entity_key(form)) == compact_key(key)

@@ -70,9 +70,9 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 @lru_cache(maxsize=1)
 def load_lineage_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """The (size words, flavour words, non-model families) from rules/lineage.json."""
-    from .pipeline.rules import rules_path
+    from .pipeline.stages import stage_rules_path
 
-    path = rules_path() / "lineage.json"
+    path = stage_rules_path() / "lineage.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return (

@@ -137,3 +137,16 @@ def test_graph_type_is_the_majority_vote(votes, expected):
             i += 1
     g = merge(new_graph(), exts)
     assert g.nodes["entity/clip"]["type"] == expected
+
+
+@pytest.mark.parametrize("first,second", [("pre-training", "pretraining"), ("LLMs", "LLM"), ("fine tuning", "fine-tuning")])
+def test_graph_spelling_variants_are_one_node(first, second):
+    a = _ext("sha:a", f"We study {first} here.", [(first, "Method")])
+    b = _ext("sha:b", f"We study {second} here.", [(second, "Method")])
+    g = merge(new_graph(), [a, b])
+    entities = [n for n, t in g.nodes(data="type") if t == "Method"]
+    assert len(entities) == 1 and g.nodes[entities[0]]["n_papers"] == 2
+    # the same holds when the two were built apart and composed
+    parts = compose(merge(new_graph(), [_ext("sha:a", f"We study {first} here.", [(first, "Method")])]),
+                    merge(new_graph(), [_ext("sha:b", f"We study {second} here.", [(second, "Method")])]))
+    assert [n for n, t in parts.nodes(data="type") if t == "Method"] == entities

@@ -54,6 +54,8 @@ GENERIC = {
 }
 _BAD_CHARS = re.compile(r"[()\[\]{}+*@,;:=<>|\\#%$?!\"“”‘’\x00-\x1f]|https?|www\.|\.com|\.\.")
 _HAS_ALNUM = re.compile(r"[A-Za-z]")
+# Papers with Code "methods" include many named models; a coined name ending like a model family is a Model
+_MODEL_FAMILY = re.compile(r"(?:BERT|BERTa|GPT|ELMo|XLM|T5|BART|XLNet|ViT|CLIP|LLaMA|Llama|ELECTRA|Former|former|LM)(?:-[A-Z0-9][A-Za-z0-9.]*)?$")
 
 
 def keep_name(name: str, label: str, sources: list[str]) -> bool:
@@ -77,12 +79,35 @@ def keep_name(name: str, label: str, sources: list[str]) -> bool:
             return False
     if len(name) == 2 and not name.isupper():
         return False
+    if label in ("Model", "Dataset") and "hf-transformers" not in sources and not re.search(r"[A-Z0-9]", name):
+        # names of models and datasets are proper names; all-lower-case entries are leaderboard words
+        return False
+    if label == "Task" and len(words) == 1 and name.islower():
+        # one lower-case word ("parsing", "regression") is a task only in context; lexicon_core.jsonl keeps the safe ones
+        return False
+    if label == "Metric" and (len(name) <= 2 or (len(words) == 1 and name.islower())):
+        # single lower-case column headers ("count", "length"); real metric words are in lexicon_core.jsonl
+        return False
     return True
+
+
+def _names_by_label(lexicon_dir: Path) -> dict[str, set[str]]:
+    """Lower-cased names (and aliases) of each list, to spot names that several lists claim."""
+    out: dict[str, set[str]] = {}
+    for fname, (label, _, _) in LISTS.items():
+        path = lexicon_dir / fname
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                entry = json.loads(line)
+                for name in [entry["name"], *(entry.get("aliases") or [])]:
+                    out.setdefault(label, set()).add(name.lower())
+    return out
 
 
 def curate(lexicon_dir: Path) -> dict[str, list[dict]]:
     """Curated rules per kg label, from the raw lists in ``lexicon_dir``."""
     seen: dict[str, str] = {}
+    by_label = _names_by_label(lexicon_dir)
     out: dict[str, list[dict]] = {label: [] for label in OUT_NAME}
     for fname in LIST_ORDER:
         label, rule_id, licence = LISTS[fname]
@@ -102,14 +127,27 @@ def curate(lexicon_dir: Path) -> dict[str, list[dict]]:
                 key = name.lower()
                 if key in seen:
                     continue
+                others = [lab for lab, names in by_label.items() if lab != label and key in names]
+                if label == "Model" and "Dataset" in others and "hf-transformers" not in sources:
+                    # leaderboard rows name the dataset they were run on ("ImageNet"): a dataset name wins
+                    continue
+                if others and len(name) <= 4 and label in ("Model", "Dataset") and "hf-transformers" not in sources:
+                    # a short acronym that is also a task / method / metric name (NER, MLM, STS): too ambiguous
+                    continue
                 seen[key] = label
+                out_label, out_id = label, rule_id
+                if label == "Method" and " " not in name and _MODEL_FAMILY.search(name):
+                    out_label, out_id = "Model", "lex.model.pwc-method"
                 ambiguous = bool(entry.get("ambiguous")) and i == 0
                 case_sensitive = bool(entry.get("case_sensitive")) and i == 0
+                if re.search(r"[A-Z]", name[1:]) and (" " not in name or label in ("Model", "Dataset")):
+                    # mixed case (RoBERTa, SuperGLUE, mAP) is how the name is written; other cases are other words
+                    case_sensitive = True
                 if len(name) <= 4 and name.isupper():
                     # short acronyms collide with words or other acronyms in lower case
                     case_sensitive = True
-                out[label].append({
-                    "label": label, "pattern": name, "id": rule_id,
+                out[out_label].append({
+                    "label": out_label, "pattern": name, "id": out_id,
                     "source": ",".join(sorted(sources)), "licence": licence,
                     "case_sensitive": case_sensitive, "ambiguous": ambiguous,
                 })

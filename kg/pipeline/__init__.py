@@ -54,11 +54,17 @@ def add_entity_components(nlp: Language, *, rules_dir: str | Path | None = None)
     return nlp
 
 
-def load_pipeline(*, rules_dir: str | Path | None = None) -> Language:
-    """``spacy.blank("en")`` + sentencizer + kg's entity components.
+def load_pipeline(*, rules_dir: str | Path | None = None, relations: bool = True) -> Language:
+    """``spacy.blank("en")`` + sentencizer + kg's entity components, then (unless
+    ``relations`` is False) the organisation, relation, paper-link and finding components.
 
     ``rules_dir`` replaces the packaged rules/ folder (every rule file is read
     from it). Raises :class:`kg.errors.RuleError` naming the file and line of a
     malformed rule.
     """
-    return add_entity_components(spacy.blank("en"), rules_dir=rules_dir)
+    nlp = add_entity_components(spacy.blank("en"), rules_dir=rules_dir)
+    if relations:
+        from .stages import add_relation_components
+
+        add_relation_components(nlp, rules_dir=str(rules_dir or ""))
+    return nlp

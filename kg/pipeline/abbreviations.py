@@ -3,8 +3,8 @@
 The long form is found with the Schwartz & Hearst (2003) algorithm: walk the
 acronym's letters right to left and match each to a character of the
 preceding words, the first letter at a word start. The pair's type comes from
-a lexicon candidate on either form, else from the long form's head noun
-(rules/head_nouns.jsonl: "...Network" -> Architecture, "...Score" -> Metric).
+the long form's head noun (rules/head_nouns.jsonl: "...Network" ->
+Architecture, "...Score" -> Metric), else from a candidate on either form.
 Both forms become candidates (rule ``abbr.definition``), later bare uses of
 the acronym too (``abbr.use``), and ``doc._.kg_aliases`` records the pair.
 """
@@ -16,7 +16,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .candidates import CANDIDATES, add_char_candidate
+from .candidates import CANDIDATES, add_char_candidate, doc_text
 from .normalize import singular
 from .rules import read_rules, rules_path
 
@@ -84,10 +84,11 @@ class AbbreviationDetector:
         return None
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        existing = {}
+        text = doc_text(doc)
+        # labels other components proposed for exactly these characters; lexicon evidence first
+        existing: dict[tuple[int, int], str] = {}
         if CANDIDATES in doc.spans:
-            for span in doc.spans[CANDIDATES]:
+            for span in sorted(doc.spans[CANDIDATES], key=lambda s: not s.id_.startswith("lex.")):
                 existing.setdefault((span.start_char, span.end_char), span.label_)
         defined: dict[str, tuple[str, Span]] = {}
         aliases = []
@@ -123,7 +124,8 @@ class AbbreviationDetector:
             long_text = text[long_span[0]:long_span[1]]
             if len(long_text.split()) < 2 and "-" not in long_text:
                 continue
-            label = existing.get(long_span) or existing.get(short_span) or self.head_label(long_text)
+            # the head noun says what kind of thing the long form names; else trust a proposal on either form
+            label = self.head_label(long_text) or existing.get(long_span) or existing.get(short_span)
             if label is None:
                 continue
             long_c = add_char_candidate(doc, *long_span, label, "abbr.definition")

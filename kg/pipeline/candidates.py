@@ -8,12 +8,24 @@ component stay ignorant of the others and lets resolve weigh them by rule.
 
 from __future__ import annotations
 
+from spacy.attrs import ORTH, SPACY
 from spacy.tokens import Doc, Span
 
-__all__ = ["CANDIDATES", "add_candidate", "add_char_candidate"]
+__all__ = ["CANDIDATES", "add_candidate", "add_char_candidate", "doc_text"]
 
 #: key of the SpanGroup that holds proposals
 CANDIDATES = "kg_candidates"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc: spaCy rebuilds it from every token on each access."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        # to_array avoids creating one Token object per token, which dominates doc.text's cost
+        strings = doc.vocab.strings
+        text = "".join(strings[orth] + (" " if space else "") for orth, space in doc.to_array([ORTH, SPACY]).tolist())
+        doc.user_data["kg_text"] = text
+    return text
 
 
 def add_candidate(doc: Doc, start: int, end: int, label: str, rule_id: str) -> Span | None:

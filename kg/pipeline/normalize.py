@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["entity_key", "singular"]
+__all__ = ["entity_key", "compact_key", "singular"]
 
-# labels whose names are proper names: "MS MARCO", "ImageNet-21k" must not be singularised
-_NO_SINGULAR = {"Model", "Dataset", "Organization"}
+# an acronym in the plural: "LLMs", "SAEs", "CNNs" (the key drops the "s")
+_ACRONYM_PLURAL = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z0-9]s$")
 _SEP = re.compile(r"[\s_\-\u2010-\u2015\u2212/]+")
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _QUOTES = str.maketrans({c: "" for c in "\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb"})
@@ -37,22 +37,40 @@ def singular(word: str) -> str:
     return word[:-1]
 
 
-def entity_key(text: str, label: str) -> str:
+def entity_key(text: str, label: str = "") -> str:
     """Normalised key of a mention: NFKC, lower case, separators -> "-", edges trimmed,
-    plural head singularised except for Model/Dataset/Organization names.
+    plural head (and acronym plural, "LLMs") singularised.
+
+    The key does not depend on ``label``: one name tagged Model in one paper and
+    Architecture in another must still meet in one node (its type is a vote).
 
     >>> entity_key("Sparse Autoencoders", "Method")
     'sparse-autoencoder'
     >>> entity_key("LLaVA 1.5 7B", "Model")
     'llava-1.5-7b'
+    >>> entity_key("LLMs", "Model") == entity_key("LLM", "Model") == "llm"
+    True
     """
-    t = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
-    t = _EDGE.sub("", t)
-    if t.endswith("'s"):
+    t = unicodedata.normalize("NFKC", text).strip()
+    last = t.rsplit(None, 1)[-1] if t else t
+    if _ACRONYM_PLURAL.match(last):
+        t = t[:-1]
+    t = t.lower()
+    if t.endswith(("'s", "\u2019s")):
         t = t[:-2]
+    t = _EDGE.sub("", t.translate(_QUOTES))
     parts = [p for p in _SEP.split(t) if p]
     if not parts:
         return ""
-    if label not in _NO_SINGULAR and parts[-1].isalpha():
+    if parts[-1].isalpha():
         parts[-1] = singular(parts[-1])
     return "-".join(parts)
+
+
+def compact_key(key: str) -> str:
+    """``key`` without separators, so "pre-training", "pretraining" and "pre training" meet.
+
+    >>> compact_key("retrieval-augmented-generation") == compact_key("retrievalaugmented-generation")
+    True
+    """
+    return key.replace("-", "")

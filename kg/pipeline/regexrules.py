@@ -15,7 +15,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from .candidates import add_char_candidate
+from .candidates import add_char_candidate, doc_text
 from .rules import RuleError, compile_regex, read_rules, rules_path
 
 __all__ = ["RegexRules", "load_macros", "load_filters"]
@@ -79,7 +79,7 @@ class RegexRules:
             self.rules.append((regex, group, rule["label"], rule["id"]))
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         for regex, group, label, rule_id in self.rules:
             for m in regex.finditer(text):
                 start, end = m.span(group)

@@ -14,7 +14,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .candidates import CANDIDATES
-from .regexrules import load_filters
+import re
+
+from .regexrules import load_filters, load_macros
 from .rules import read_rules, rules_path
 
 __all__ = ["Resolver", "make_resolve"]
@@ -33,7 +35,11 @@ class Resolver:
         filters = load_filters(str(folder))
         self.generic = filters.get("generic", frozenset())
         self.stop = filters.get("stop", frozenset())
+        self.not_name = filters.get("not_name_cs", frozenset())
         self._cache: dict[str, int] = {}
+        # a version / size / flavour after a name belongs to it ("SQuAD v1.1", "XLNet LARGE", "XLM-R")
+        suffix = load_macros(folder).get("NAME_SUFFIX")
+        self.suffix = re.compile(f"(?:{suffix})") if suffix else None
 
     def priority(self, rule_id: str) -> int:
         """Priority of a rule id: that of the longest matching prefix in the priorities file, else 0."""
@@ -46,12 +52,29 @@ class Resolver:
     def keep(self, span: Span) -> bool:
         """False for generic mentions and stop words, which name nothing in particular."""
         text = span.text.lower()
-        if text in self.generic or text in self.stop:
+        if text in self.generic or text in self.stop or span.text in self.not_name:
             return False
         first = span[0].lower_
         if first in self.stop and (len(span) == 1 or span[1:].text.lower() in self.generic):
             return False
         return any(c.isalnum() for c in text)
+
+    def extend(self, doc: Doc, span: Span, taken: bytearray) -> Span:
+        """``span`` grown over a following name suffix (Model / Dataset) and a possessive "'s"."""
+        end = span.end
+        if self.suffix is not None and span.label_ in ("Model", "Dataset") and end < len(doc):
+            nxt = doc[end]
+            if nxt.text == "-" and not doc[end - 1].whitespace_ and end + 1 < len(doc) and not nxt.whitespace_ \
+                    and not taken[end + 1] and self.suffix.fullmatch(doc[end + 1].text):
+                end += 2
+            elif doc[end - 1].whitespace_ and not taken[end] and self.suffix.fullmatch(nxt.text) \
+                    and (nxt.text[0].isdigit() or nxt.text[0] == "v" or nxt.text.isupper() and len(nxt.text) > 1):
+                end += 1
+        if end < len(doc) and doc[end].text in ("'s", "’s") and not taken[end]:
+            end += 1
+        if end == span.end:
+            return span
+        return Span(doc, span.start, end, label=span.label_, span_id=span.id_)
 
     def __call__(self, doc: Doc) -> Doc:
         cands = list(doc.spans[CANDIDATES]) if CANDIDATES in doc.spans else []
@@ -62,6 +85,7 @@ class Resolver:
         for span in cands:
             if any(taken[span.start:span.end]):
                 continue
+            span = self.extend(doc, span, taken)
             taken[span.start:span.end] = b"\x01" * (span.end - span.start)
             chosen[(span.start, span.end)] = span
         aliases = []
@@ -75,6 +99,7 @@ class Resolver:
                 chosen[(s.start, s.end)] = s
             aliases.append((s, l, rule_id))
         doc.ents = sorted(chosen.values(), key=lambda s: s.start)
+        doc.user_data.pop("kg_text", None)
         doc._.kg_aliases = aliases
         return doc
 

@@ -95,6 +95,9 @@ def _refuse(*_args: object) -> None:
 
 
 def _paper(entry: dict[str, object], path: str | os.PathLike[str]) -> Paper | None:
+    if "arxiv.org/api/errors" in str(entry.get("id") or ""):
+        # the arXiv API answers a bad query with a feed holding one "Error" entry
+        raise input_error(path, f"the feed is an arXiv API error: {str(entry.get('summary') or '').strip()}")
     text = entry.get("summary") or entry.get("content") or entry.get("description") or ""
     text = _RSS_PREFIX.sub("", str(text))
     return make_paper(

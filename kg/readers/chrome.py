@@ -33,6 +33,7 @@ class ChromeRules:
     phrases: frozenset[str]  # whole-line phrases, lower-cased, whitespace collapsed
     regexes: tuple[re.Pattern[str], ...]  # whole-line patterns
     glued: re.Pattern[str] | None  # phrases that may be glued to the text around them
+    glued_phrases: tuple[str, ...] = ()  # the same phrases, lower-cased, whitespace collapsed
 
     def is_chrome(self, line: str) -> bool:
         """Whether the whole of ``line`` is a known chrome phrase."""
@@ -45,7 +46,11 @@ class ChromeRules:
         ``glued_after_chrome`` is True when the piece starts right after a chrome
         phrase with no space between (a paste artefact, often mid-word).
         """
+        # substring tests first: the case-insensitive regex is slow on long lines
         if self.glued is None:
+            return [(line, False)]
+        norm = " ".join(line.lower().split())
+        if not any(p in norm for p in self.glued_phrases):
             return [(line, False)]
         pieces: list[tuple[str, bool]] = []
         pos = 0
@@ -85,6 +90,7 @@ def load_chrome_rules(path: str | None = None) -> ChromeRules:
     phrases: set[str] = set()
     regexes: list[re.Pattern[str]] = []
     glued: list[str] = []
+    glued_phrases: list[str] = []
     for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -104,6 +110,7 @@ def load_chrome_rules(path: str | None = None) -> ChromeRules:
             phrases.add(" ".join(pattern.lower().split()))
             if rule.get("glued"):
                 glued.append(_phrase_regex(pattern))
+                glued_phrases.append(" ".join(pattern.lower().split()))
         else:
             if not isinstance(regex, str):
                 raise RuleError(f"{file}:{lineno}: rule {rid} has a non-string \"regex\"")
@@ -117,4 +124,5 @@ def load_chrome_rules(path: str | None = None) -> ChromeRules:
         phrases=frozenset(phrases),
         regexes=tuple(regexes),
         glued=re.compile("|".join(glued), re.IGNORECASE) if glued else None,
+        glued_phrases=tuple(glued_phrases),
     )

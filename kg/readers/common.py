@@ -35,6 +35,7 @@ __all__ = [
 SNIFF_BYTES = 8192
 
 _BOM = b"\xef\xbb\xbf"
+_NUL = b"\x00"
 # control bytes that plain text never contains (tab, newlines, form feed, escape are allowed)
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1b") + b"\x7f"
 
@@ -66,11 +67,13 @@ def _check_head(path: str | os.PathLike[str], head: bytes, at_eof: bool) -> None
         raise input_error(path, "empty file")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise input_error(path, f"not UTF-8 text (byte 0x{head[0]:02x} at offset 0; looks like UTF-16, save it as UTF-8)")
-    if b"\0" in head:
-        raise input_error(path, f"binary file (NUL byte at offset {head.index(b'\0')}), not text")
+    if _NUL in head:
+        raise input_error(path, f"binary file (NUL byte at offset {head.index(_NUL)}), not text")
     controls = sum(body.count(c) for c in _CONTROL)
     replaced = body.decode("utf-8", errors="replace").count("\ufffd")
-    if body and (controls + replaced) > 0.1 * len(body):
+    # binary data is ~10% control bytes and ~50% invalid UTF-8; Latin-1 text is neither,
+    # so it gets the precise "not UTF-8" message from text_lines instead
+    if body and (controls > 0.05 * len(body) or replaced > 0.3 * len(body)):
         raise input_error(path, "binary file (mostly non-text bytes), not text")
 
 
@@ -118,8 +121,8 @@ def text_lines(path: str | os.PathLike[str], keepends: bool = False) -> Iterator
                 if raw.startswith(_BOM):
                     raw = raw[len(_BOM) :]
                     start += len(_BOM)
-            if b"\0" in raw:
-                raise input_error(path, f"binary file (NUL byte at offset {start + raw.index(b'\0')}), not text")
+            if _NUL in raw:
+                raise input_error(path, f"binary file (NUL byte at offset {start + raw.index(_NUL)}), not text")
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -154,6 +157,8 @@ _MENTION = re.compile(
     rf"(?:\barxiv:\s?|(?:https?://)?(?:www\.)?(?:{'|'.join(_HOSTS)})|\b10\.48550/arxiv\.){_ID}(?![\w.]*\d)",
     re.IGNORECASE,
 )
+# cheap substrings one of which every _MENTION match contains
+_MARKERS = ("arxiv", "ar5iv", "huggingface.co/papers", "alphaxiv", "10.48550")
 # a field that is nothing but an id ("2401.01234", "hep-th/9901001v2")
 _BARE = re.compile(rf"\s*(?:arxiv:\s?)?{_ID}\s*", re.IGNORECASE)
 
@@ -180,6 +185,10 @@ def find_arxiv_id(value: object, *, bare: bool = False) -> str | None:
         m = _BARE.fullmatch(text)
         if m:
             return _id_of(m)
+    low = text.lower()
+    # the regex is slow on long prose; most abstracts name no id at all
+    if not any(marker in low for marker in _MARKERS):
+        return None
     found = {_id_of(m) for m in _MENTION.finditer(text)}
     return found.pop() if len(found) == 1 else None
 

@@ -7,6 +7,7 @@ of each group below wins.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Mapping
 
@@ -24,6 +25,7 @@ ID_FIELDS: tuple[str, ...] = (
 TOPIC_FIELDS: tuple[str, ...] = ("topics", "topic", "categories", "category", "primary_category", "tags")
 
 
+@functools.lru_cache(maxsize=4096)  # the same few column names come back on every row
 def normalise_key(key: object) -> str:
     """A field name lower-cased with spaces and hyphens as underscores."""
     return "_".join(str(key).strip().lower().replace("-", " ").split())

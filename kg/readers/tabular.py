@@ -52,12 +52,14 @@ def read_csv(path: str | os.PathLike[str]) -> Iterator[Paper]:
         yield first
         yield from lines
 
-    reader = csv.reader(rows(), delimiter=delimiter)
+    # strict: an unbalanced quote would otherwise swallow the rest of the file into one field
+    reader = csv.reader(rows(), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
         columns = [c.strip() for c in header]
         if not has_paper_fields(columns):
-            wanted = ", ".join(dict.fromkeys(TITLE_FIELDS[:1] + TEXT_FIELDS[:3]))
+            names = TITLE_FIELDS[:1] + TEXT_FIELDS[:3]
+            wanted = ", ".join(names[:-1]) + " or " + names[-1]
             shown = ", ".join(c for c in columns if c)[:200] or "none"
             raise input_error(path, f"no {wanted} column in the header (columns: {shown})", reader.line_num + skipped)
         for row in reader:

@@ -1,0 +1,355 @@
+"""Quantified findings (``doc._.kg_findings``): "reduces latency by up to 73% on LLaVA-1.5-7B".
+
+One compiled regular expression finds the numbers with a unit in each sentence
+(``73%``, ``10%p``, ``29 percentage points``, ``19x``, ``3-fold``, ranges such as
+``80-90%``) plus bare numbers right next to a Metric mention ("45.2 BLEU").
+Around each value, the component reads, with word lists from
+rules/findings.jsonl:
+
+* **qualifier**: the phrase right before the value ("up to", "over", "nearly");
+* **baseline**: "from 14.92% to 84.43%" is one finding, value 84.43, baseline 14.92;
+* **direction**: a noun right after the value ("27.3% FID reduction") or the
+  nearest trigger verb before it in the clause ("reduces", "outperforms");
+  a value coordinated with the previous one ("... by 73% and FLOPs by 74.4%")
+  inherits its direction; ``reaches`` when nothing says otherwise;
+* **metric**: a Metric mention next to the value, else the words before "by"
+  ("reduces inference latency by"), else the words right after the value;
+* **subject**: the nearest Method / Model / Architecture mention before the
+  value that is not a comparison target ("than X"), else what the paper proposes;
+* **settings**: the other mentions of the value's clause after it, and those
+  before it introduced by "on" / "in" / "for" ("on RAG benchmarks").
+
+A range is stored with its upper end as ``value`` and qualifier ``range`` (when
+no other qualifier is written); the text keeps the range.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..errors import RuleError
+from .stages import read_stage_rules, stage_rules_path
+
+__all__ = ["FindingExtractor", "make_findings"]
+
+_SUBJECT_TYPES = frozenset({"Method", "Model", "Architecture"})
+_SETTING_TYPES = frozenset({"Method", "Model", "Architecture", "Dataset", "Task"})
+_NUM = r"\d+(?:\.\d+)?"
+#: words before a mention that make it a setting or a comparison target, not a subject
+_SETTING_PREPS = frozenset({"on", "in", "for", "across", "over", "with", "to", "than", "against", "vs", "vs.", "versus", "like", "as"})
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_DIGIT = re.compile(r"\d")
+
+if not Doc.has_extension("kg_findings"):
+    Doc.set_extension("kg_findings", default=None)
+
+
+class FindingExtractor:
+    """Fill ``doc._.kg_findings`` with one dict (kg.records.Finding fields) per quantified claim."""
+
+    def __init__(self, nlp: Language, name: str = "kg_findings", *, rules_file: str = "findings.jsonl", rules_dir: str = ""):
+        self.name = name
+        path = stage_rules_path(rules_dir or None) / rules_file
+        self.verbs: dict[str, tuple[str, str]] = {}
+        self.nouns: dict[tuple[str, ...], tuple[str, str]] = {}
+        units: dict[str, str] = {}
+        self.qualifiers: dict[tuple[str, ...], str] = {}
+        self.boundaries: list[tuple[str, ...]] = []
+        self.stop: frozenset[str] = frozenset()
+
+        def toks(text: str) -> tuple[str, ...]:
+            return tuple(t.lower_ for t in nlp.make_doc(text))
+
+        for r in read_stage_rules(path):
+            p, rid, label = r["pattern"], r["id"], r.get("label", "")
+            try:
+                if label == "_units":
+                    units.update({k.lower(): v for k, v in p["units"].items()})
+                elif label == "_qualifiers":
+                    self.qualifiers.update({toks(k): v for k, v in p["qualifiers"].items()})
+                elif label == "_boundaries":
+                    self.boundaries.extend(toks(t) for t in p["tokens"])
+                elif label == "_stop":
+                    self.stop = frozenset(t.lower() for t in p["tokens"])
+                elif label in ("improves", "reduces", "reaches", "outperforms"):
+                    for v in p.get("verbs", ()):
+                        self.verbs.setdefault(v.lower(), (label, rid))
+                    for n in p.get("nouns", ()):
+                        self.nouns.setdefault(toks(n), (label, rid))
+                else:
+                    raise RuleError(f"{r['_where']}: rule {rid}: unknown label {label!r}")
+            except (KeyError, AttributeError, TypeError) as exc:
+                raise RuleError(f"{r['_where']}: rule {rid}: malformed pattern ({exc!r})") from None
+        if not units:
+            raise RuleError(f"{path}: no '_units' rule")
+        self.units = units
+        alts = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+        # a value: not glued to a word before it (but "\sim80" is "~80"), an optional range start,
+        # the number, then a unit that is not the start of a longer word
+        self.regex = re.compile(
+            rf"(?:(?<=\\sim)|(?<![\w.]))(?:(?P<lo>{_NUM})\s*%?\s*[-–]\s*)?(?P<val>{_NUM})"
+            rf"(?:\s*(?P<unit>{alts})(?![A-Za-z]))?",
+            re.IGNORECASE,
+        )
+        self.max_q = max((len(q) for q in self.qualifiers), default=1)
+
+    # ------------------------------------------------------------------ helpers
+    def _qualifier(self, lower: list[str], i: int, lo: int) -> tuple[str | None, int]:
+        """The qualifier phrase ending right before token ``i`` (not before ``lo``) and where it starts."""
+        best, start = None, i
+        for n in range(self.max_q, 0, -1):
+            if i - n >= lo and tuple(lower[i - n : i]) in self.qualifiers:
+                q = self.qualifiers[tuple(lower[i - n : i])]
+                if q == "":  # an article: look past it ("up to a 27.3% ...")
+                    q2, s2 = self._qualifier(lower, i - n, lo)
+                    return q2, (s2 if q2 else i - n)
+                return q, i - n
+        return best, start
+
+    def _boundary(self, lower: list[str], i: int) -> bool:
+        return any(tuple(lower[i : i + len(b)]) == b for b in self.boundaries)
+
+    def _noun_after(self, lower: list[str], i: int, end: int) -> tuple[str, str, int, int] | None:
+        """A direction noun within three tokens after ``i``: (direction, rule, start, end)."""
+        for j in range(i, min(end, i + 3)):
+            for n in (3, 2, 1):
+                d = self.nouns.get(tuple(lower[j : j + n]))
+                if d and j + n <= end:
+                    return d[0], d[1], j, j + n
+            if lower[j] in (",", ";", "(", "on", "in", "for", "of", "than", "over", "compared"):
+                break
+        return None
+
+    def _phrase(self, doc: Doc, lower: list[str], start: int, end: int, step: int, ent_tok: dict[int, Span]) -> tuple[int, int] | None:
+        """Up to four metric words walking from ``start`` in direction ``step`` (stops at stop words)."""
+        j, got = start, []
+        while start - 4 <= j <= start + 4 and (end <= j < start + 1 if step < 0 else start <= j < end):
+            t = lower[j]
+            e = ent_tok.get(j)
+            if e is not None and e.label_ != "Metric":
+                break  # a method or dataset name is not a metric
+            if t in self.stop or t in self.verbs or not any(c.isalpha() for c in t) or doc[j].like_num:
+                if t == "-" and got:  # "token-level", "FID-based": keep hyphenated words
+                    got.append(j)
+                    j += step
+                    continue
+                break
+            got.append(j)
+            j += step
+        if not got:
+            return None
+        a, b = min(got), max(got) + 1
+        if lower[a] == "-":
+            a += 1
+        if lower[b - 1] == "-":
+            b -= 1
+        return (a, b) if a < b else None
+
+    # ------------------------------------------------------------------ main
+    def __call__(self, doc: Doc) -> Doc:
+        findings: list[dict] = []
+        ents = list(doc.ents)
+        ent_tok: dict[int, Span] = {}
+        for e in ents:
+            for t in range(e.start, e.end):
+                ent_tok[t] = e
+        proposed = None
+        if Doc.has_extension("kg_links"):
+            proposed = next((s for label, s, _ in doc._.kg_links or () if label == "proposes" and s.label_ in _SUBJECT_TYPES), None)
+        if not _DIGIT.search(doc.text):
+            doc._.kg_findings = findings
+            return doc
+        lower = [t.lower_ for t in doc]
+        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        for sent in sents:
+            if not _DIGIT.search(sent.text):
+                continue
+            findings.extend(self._sentence(doc, sent, ent_tok, proposed, lower))
+        doc._.kg_findings = findings
+        return doc
+
+    def _sentence(self, doc: Doc, sent: Span, ent_tok: dict[int, Span], proposed: Span | None, lower: list[str]) -> list[dict]:
+        s0, s1 = sent.start, sent.end
+        base = sent.start_char
+        raw = []  # (value tok start, value tok end (incl. unit), match)
+        for m in self.regex.finditer(sent.text):
+            span = doc.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
+            if span is None or any(t in ent_tok for t in range(span.start, span.end)):
+                continue
+            unit = self.units.get((m.group("unit") or "").lower().strip(), "")
+            if not m.group("unit"):
+                # a bare number counts only right beside a Metric mention ("45.2 BLEU", "F1 of 0.87")
+                nxt, prv = ent_tok.get(span.end), None
+                for k in (1, 2):
+                    if span.start - k >= s0 and ent_tok.get(span.start - k) is not None:
+                        prv = ent_tok[span.start - k]
+                        if not all(lower[x] in ("of", "=", ":", "score", "is", "(") for x in range(prv.end, span.start)):
+                            prv = None
+                        break
+                metric_near = (nxt is not None and nxt.label_ == "Metric") or (prv is not None and prv.label_ == "Metric")
+                if not metric_near or _YEAR.match(m.group("val")):
+                    continue
+            if unit == "x" and m.group("unit").lower() == "x" and span.end < s1 and lower[span.end] in ("-", "/"):
+                continue  # "8x-" / "2x/": part of a compound, not a factor
+            raw.append((span.start, span.end, m, unit))
+
+        out: list[dict] = []
+        prev_end = s0
+        for n, (vs, ve, m, unit) in enumerate(raw):
+            # clause limits: the previous value or a boundary word on the left, the next value or a boundary on the right
+            left = prev_end
+            for j in range(vs - 1, prev_end - 1, -1):
+                if self._boundary(lower, j):
+                    left = j + 1
+                    break
+            right = raw[n + 1][0] if n + 1 < len(raw) else s1
+            for j in range(ve, right):
+                if self._boundary(lower, j):
+                    right = j
+                    break
+            qualifier, qstart = self._qualifier(lower, vs, left)
+            val = float(m.group("val"))
+            if m.group("lo") and not qualifier:
+                qualifier = "range"
+            if qualifier is None and "on average" in " ".join(lower[left:right]):
+                qualifier = "on average"
+            f = {
+                "start": doc[qstart].idx, "end": doc[ve - 1].idx + len(doc[ve - 1]), "rule": "find.value",
+                "direction": "", "value": val, "unit": unit, "metric": None, "metric_mention": None,
+                "qualifier": qualifier, "baseline": None, "subject": None, "settings": [],
+                "_vs": vs, "_ve": ve, "_left": left, "_right": right, "_qstart": qstart,
+            }
+            # "from A to B": B's finding takes A as baseline and A is no separate finding
+            if qstart - 1 >= s0 and lower[qstart - 1] == "to" and out:
+                p = out[-1]
+                pq = p["_qstart"]
+                if pq - 1 >= s0 and lower[pq - 1] == "from" and vs - p["_ve"] <= 14:
+                    f["baseline"] = p["value"]
+                    f["start"] = min(f["start"], doc[pq - 1].idx)
+                    f["_left"] = p["_left"]
+                    f["_qstart"] = pq  # verbs and the metric are read before "from"
+                    left = p["_left"]
+                    out.pop()
+            self._direction(doc, lower, f, out)
+            self._metric(doc, lower, f, ent_tok)
+            taken = {e.start for g in out for e in g["settings"]}
+            self._subject_settings(doc, lower, f, ent_tok, proposed, s0, taken)
+            out.append(f)
+            prev_end = ve
+        # coordinated values share the settings named after the last one ("73% and FLOPs by 74.4% in X")
+        for a, b in zip(out, out[1:]):
+            if not a["settings"] and b["settings"] and "and" in lower[a["_ve"] : b["_vs"]]:
+                a["settings"] = list(b["settings"])
+        for f in out:
+            f["text"] = doc.text[f["start"] : f["end"]]
+            for k in [k for k in f if k.startswith("_")]:
+                del f[k]
+        return out
+
+    def _direction(self, doc: Doc, lower: list[str], f: dict, out: list[dict]) -> None:
+        vs, ve, left = f["_vs"], f["_ve"], f["_left"]
+        noun = self._noun_after(lower, ve, f["_right"])
+        if noun:
+            f["direction"], f["rule"], _, e = noun
+            f["end"] = max(f["end"], doc[e - 1].idx + len(doc[e - 1]))
+            f["_noun_end"] = e
+            return
+        for j in range(f["_qstart"] - 1, max(left, f["_qstart"] - 12) - 1, -1):
+            d = self.verbs.get(lower[j])
+            if d:
+                f["direction"], f["rule"] = d
+                f["start"] = min(f["start"], doc[j].idx)
+                f["_verb"] = j
+                return
+        if out and out[-1]["_ve"] >= left - 1 and any(t in (",", "and") for t in lower[out[-1]["_ve"] : vs]):
+            f["direction"], f["rule"] = out[-1]["direction"], out[-1]["rule"]
+            return
+        f["direction"] = "reaches"
+
+    def _metric(self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span]) -> None:
+        vs, ve, qs = f["_vs"], f["_ve"], f["_qstart"]
+        after = f.get("_noun_end", ve)
+        # a Metric mention right after the value, or right after its direction noun ("improvement in CHAIR_S")
+        for j in (ve, ve + 1, after, after + 1):
+            e = ent_tok.get(j)
+            if e is not None and e.label_ == "Metric" and j < f["_right"]:
+                if j == e.start and all(lower[x] in ("in", "on", "of", "a", "the", "-") for x in range(ve if j <= ve + 1 else after, j)):
+                    return self._set_metric(doc, f, e, e.start, e.end)
+        # "<metric> by VALUE" / "<metric> of VALUE"
+        if qs - 1 >= f["_left"] and lower[qs - 1] in ("by", "of", "=", ":", "is", "from"):
+            k = qs - 1
+            while k - 1 >= f["_left"] and lower[k - 1] in ("score", "of", "rate"):
+                k -= 1 if lower[k - 1] != "of" else 0
+                if lower[k] == "of" or lower[k - 1] in ("score", "rate"):
+                    break
+            e = ent_tok.get(qs - 2)
+            if e is not None and e.label_ == "Metric":
+                return self._set_metric(doc, f, e, e.start, e.end)
+            ph = self._phrase(doc, lower, qs - 2, max(f["_left"], f.get("_verb", -1) + 1), -1, ent_tok)
+            if ph:
+                return self._set_metric(doc, f, None, *ph)
+        # words right after the value ("54.2% accuracy", "27.3% FID reduction")
+        if f.get("_noun_end") is None or f["_noun_end"] > ve:
+            ph = self._phrase(doc, lower, ve, f["_right"], 1, ent_tok)
+            if ph:
+                e = ent_tok.get(ph[0])
+                return self._set_metric(doc, f, e if e is not None and e.label_ == "Metric" else None, *ph)
+        # after a direction noun: "improvement in X"
+        if f.get("_noun_end") is not None and f["_noun_end"] < f["_right"] and lower[f["_noun_end"]] in ("in", "on", "of"):
+            ph = self._phrase(doc, lower, f["_noun_end"] + 1, f["_right"], 1, ent_tok)
+            if ph:
+                return self._set_metric(doc, f, None, *ph)
+
+    @staticmethod
+    def _set_metric(doc: Doc, f: dict, mention: Span | None, a: int, b: int) -> None:
+        f["metric"] = doc[a:b].text
+        f["metric_mention"] = mention
+        f["end"] = max(f["end"], doc[b - 1].idx + len(doc[b - 1]))
+        f["start"] = min(f["start"], doc[a].idx)
+
+    def _subject_settings(
+        self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span], proposed: Span | None, s0: int, taken: set[int]
+    ) -> None:
+        """Subject and settings of finding ``f``; ``taken`` holds mentions earlier values' settings claimed."""
+        vs = f["_vs"]
+        seen = set()
+        sent_ents = []
+        for t in range(s0, f["_right"]):
+            e = ent_tok.get(t)
+            if e is not None and e.start not in seen:
+                seen.add(e.start)
+                sent_ents.append(e)
+        subject = None
+        for e in reversed([e for e in sent_ents if e.end <= vs]):
+            prev = lower[e.start - 1] if e.start - 1 >= s0 else ""
+            # "than X", "on X", "outperforms X": a comparison target or a setting, not the subject
+            if e.label_ in _SUBJECT_TYPES and e.start not in taken and prev not in _SETTING_PREPS and self.verbs.get(prev, ("",))[0] != "outperforms":
+                subject = e
+                break
+        if subject is None:
+            subject = proposed
+        f["subject"] = subject
+        mm = f["metric_mention"]
+        settings = []
+        for e in sent_ents:
+            if e.label_ not in _SETTING_TYPES or e is subject or (subject is not None and e.start == subject.start):
+                continue
+            if mm is not None and e.start == mm.start:
+                continue
+            if e.start >= f["_ve"] or (e.start >= f["_left"] and e.start not in taken and e.start - 1 >= s0 and lower[e.start - 1] in ("on", "in", "across", "for")):
+                settings.append(e)
+        f["settings"] = settings
+
+
+@Language.factory(
+    "kg_findings",
+    assigns=["doc._.kg_findings"],
+    requires=["doc.ents", "doc.sents"],
+    default_config={"rules_file": "findings.jsonl", "rules_dir": ""},
+)
+def make_findings(nlp: Language, name: str, *, rules_file: str, rules_dir: str) -> FindingExtractor:
+    """spaCy factory for :class:`FindingExtractor`."""
+    return FindingExtractor(nlp, name, rules_file=rules_file, rules_dir=rules_dir)

@@ -1,0 +1,176 @@
+"""Paper-level links (``doc._.kg_links``): what a paper proposes, uses and who wrote it.
+
+* ``proposes``: the first mention after a cue such as "we propose", "this paper
+  presents", "a framework named" (within a window, stopped by words that start a
+  different phrase, e.g. "based on"), a mention followed by an appositive
+  (", a novel ..."), or a title that opens with a mention and a colon. Each
+  distinct mention text is proposed once, and at most ``max_proposes`` things
+  per paper, because a paper introduces one or two things, not every name.
+* ``uses``: mentions after cues such as "we use", "based on", "experiments on",
+  with the mentions listed beside them, plus the tails of the relations named in
+  the rule (datasets a method is evaluated on, baselines it is compared with).
+  Anything the paper proposes is not also "used".
+* ``affiliated_with``: every ``Organization`` mention.
+
+Cue phrases are data in rules/links.jsonl.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..errors import RuleError
+from .stages import read_stage_rules, stage_rules_path
+
+__all__ = ["PaperLinker", "make_links"]
+
+#: mention types a paper can propose or use (Organization and Metric are not)
+_LINKABLE = frozenset({"Method", "Model", "Architecture", "Dataset", "Task"})
+_LIST_JOINERS = frozenset({",", "and", "or", "&", "as", "well", "the", "(", ")"})
+
+if not Doc.has_extension("kg_links"):
+    Doc.set_extension("kg_links", default=None)
+
+
+class _CueIndex:
+    """Cue phrases indexed by their last token, so each token costs one dict lookup."""
+
+    def __init__(self) -> None:
+        self.by_last: dict[str, list[tuple[tuple[str, ...], str, int, frozenset[str]]]] = {}
+
+    def add(self, toks: tuple[str, ...], rid: str, window: int, blockers: frozenset[str]) -> None:
+        self.by_last.setdefault(toks[-1], []).append((toks, rid, window, blockers))
+        self.by_last[toks[-1]].sort(key=lambda c: -len(c[0]))
+
+    def match(self, lower: list[str], i: int):
+        """The longest cue ending at token ``i``, or None."""
+        for cue in self.by_last.get(lower[i], ()):
+            n = len(cue[0])
+            if i + 1 >= n and tuple(lower[i + 1 - n : i + 1]) == cue[0]:
+                return cue
+        return None
+
+
+class PaperLinker:
+    """Fill ``doc._.kg_links`` with (label, span, rule id) tuples."""
+
+    def __init__(self, nlp: Language, name: str = "kg_links", *, rules_file: str = "links.jsonl", rules_dir: str = "", max_proposes: int = 2):
+        self.name = name
+        self.max_proposes = max_proposes
+        path = stage_rules_path(rules_dir or None) / rules_file
+        self.propose_cues = _CueIndex()
+        self.use_cues = _CueIndex()
+        self.appositives: list[tuple[tuple[str, ...], str]] = []
+        self.relation_roles: dict[str, tuple[str, str]] = {}
+
+        def toks(text: str) -> tuple[str, ...]:
+            return tuple(t.lower_ for t in nlp.make_doc(text))
+
+        for r in read_stage_rules(path):
+            p, rid, label = r["pattern"], r["id"], r.get("label")
+            if label not in ("proposes", "uses"):
+                raise RuleError(f"{r['_where']}: rule {rid}: label must be 'proposes' or 'uses'")
+            index = self.propose_cues if label == "proposes" else self.use_cues
+            blockers = frozenset(b.lower() for b in p.get("blockers", ()))
+            for cue in p.get("cues", ()):
+                index.add(toks(cue), rid, int(p.get("window", 10)), blockers)
+            for cue in p.get("appositive", ()):
+                self.appositives.append((toks(cue), rid))
+            roles = p.get("roles", ["tail"] * len(p.get("relations", ())))
+            for rel, role in zip(p.get("relations", ()), roles):
+                if role not in ("head", "tail"):
+                    raise RuleError(f"{r['_where']}: rule {rid}: role must be 'head' or 'tail'")
+                self.relation_roles[rel] = (role, rid)
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = [e for e in doc.ents if e.label_ in _LINKABLE]
+        lower = [t.lower_ for t in doc]
+        starts = {e.start: e for e in ents}
+        proposes: list[tuple[Span, str]] = []
+        uses: list[tuple[Span, str]] = []
+
+        # the title: "Name: what it does"
+        if ents and ents[0].start == 0 and ents[0].end < len(doc) and doc[ents[0].end].text == ":":
+            proposes.append((ents[0], "link.proposes.title"))
+        ends = self.propose_cues.by_last.keys() | self.use_cues.by_last.keys()
+        for i in (k for k, t in enumerate(lower) if t in ends):
+            for index, out in ((self.propose_cues, proposes), (self.use_cues, uses)):
+                cue = index.match(lower, i)
+                if cue is None:
+                    continue
+                _, rid, window, blockers = cue
+                span = self._first_after(doc, starts, i + 1, window, blockers)
+                if span is not None:
+                    out.extend((s, rid) for s in (self._listed(doc, ents, span) if out is uses else [span]))
+        for e in ents:
+            for cue, rid in self.appositives:
+                n = len(cue)
+                if tuple(lower[e.end : e.end + n]) == cue:
+                    proposes.append((e, rid))
+                    break
+        if Doc.has_extension("kg_relations"):
+            for head, tail, label, _ in doc._.kg_relations or ():
+                if label in self.relation_roles:
+                    role, rid = self.relation_roles[label]
+                    uses.append((tail if role == "tail" else head, rid))
+
+        links: list[tuple[str, Span, str]] = []
+        proposed: set[str] = set()
+        for span, rid in sorted(proposes, key=lambda x: x[0].start):
+            key = span.text.lower()
+            if key in proposed:
+                continue
+            if len(proposed) >= self.max_proposes:
+                break
+            proposed.add(key)
+            links.append(("proposes", span, rid))
+        # an acronym defined for a proposed long form is proposed too ("Deterministic World Model (DWM)")
+        if Doc.has_extension("kg_aliases"):
+            for short, long, _ in doc._.kg_aliases or ():
+                if long.text.lower() in proposed and short.text.lower() not in proposed:
+                    proposed.add(short.text.lower())
+        used: set[int] = set()
+        for span, rid in sorted(uses, key=lambda x: x[0].start):
+            if span.text.lower() in proposed or span.start in used:
+                continue
+            used.add(span.start)
+            links.append(("uses", span, rid))
+        for e in doc.ents:
+            if e.label_ == "Organization":
+                links.append(("affiliated_with", e, e.id_ or "org"))
+        doc._.kg_links = links
+        return doc
+
+    @staticmethod
+    def _first_after(doc: Doc, starts: dict[int, Span], i: int, window: int, blockers: frozenset[str]) -> Span | None:
+        """The first linkable mention starting within ``window`` tokens of ``i`` in the same sentence."""
+        for j in range(i, min(len(doc), i + window)):
+            if j in starts:
+                return starts[j]
+            if j > i and (doc[j].is_sent_start or doc[j].lower_ in blockers):
+                return None
+        return None
+
+    @staticmethod
+    def _listed(doc: Doc, ents: list[Span], span: Span) -> list[Span]:
+        """``span`` and the mentions that follow it in a list ("A, B, and C")."""
+        out = [span]
+        idx = next(k for k, e in enumerate(ents) if e.start == span.start)
+        for nxt in ents[idx + 1 :]:
+            gap = [t.lower_ for t in doc[out[-1].end : nxt.start]]
+            if not gap or len(gap) > 4 or not all(t in _LIST_JOINERS for t in gap):
+                break
+            out.append(nxt)
+        return out
+
+
+@Language.factory(
+    "kg_links",
+    assigns=["doc._.kg_links"],
+    requires=["doc.ents"],
+    default_config={"rules_file": "links.jsonl", "rules_dir": "", "max_proposes": 2},
+)
+def make_links(nlp: Language, name: str, *, rules_file: str, rules_dir: str, max_proposes: int) -> PaperLinker:
+    """spaCy factory for :class:`PaperLinker`."""
+    return PaperLinker(nlp, name, rules_file=rules_file, rules_dir=rules_dir, max_proposes=max_proposes)

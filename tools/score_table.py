@@ -1,0 +1,180 @@
+"""Regenerate docs/scores.md: kg's extraction scored on every annotated file in a folder.
+
+    python tools/score_table.py [FOLDER] [-o docs/scores.md] [--mapping FILE.json]
+
+FOLDER defaults to ``../shared/eval/dev`` next to the repository. Every ``*.jsonl``
+/ ``*.json`` file in it is read with :func:`kg.evaluate.read_gold`, run through
+kg's pipeline (loaded once) and scored with :func:`kg.evaluate.evaluate`; the page
+lists per corpus and gold label the exact / partial / doc-set P R F1, the relation
+scores, and whether each target in :data:`TARGETS` is met. The output has no
+timestamps, so a diff of the page shows only what changed in the scores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from kg.evaluate import (  # noqa: E402
+    SCHEMES,
+    Counts,
+    CorpusReport,
+    evaluate,
+    load_default_pipeline,
+    load_mappings,
+    predict,
+    read_gold,
+)
+from kg.io import atomic_write  # noqa: E402
+
+DEFAULT_FOLDER = REPO.parent / "shared" / "eval" / "dev"
+DEFAULT_OUTPUT = REPO / "docs" / "scores.md"
+SCHEME_TITLES = {"exact": "exact", "partial": "partial", "doc_set": "doc-set"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A score goal: ``scheme`` F1 (and optionally precision) of ``label`` (None: overall) in ``corpus``."""
+
+    corpus: str
+    scheme: str
+    label: str | None
+    min_f1: float
+    min_p: float | None = None
+
+    def describe(self) -> str:
+        """One line, e.g. "gsap exact F1 >= 60 MLModel, P >= 75"."""
+        what = self.label or "overall"
+        p = f", P >= {self.min_p:g}" if self.min_p is not None else ""
+        return f"{self.corpus} {SCHEME_TITLES[self.scheme]} F1 >= {self.min_f1:g} {what}{p}"
+
+
+#: the project's goals; percentages. Model and Dataset on gsap are gold labels MLModel and Dataset.
+TARGETS: tuple[Target, ...] = (
+    Target("gsap", "exact", "MLModel", 60, 75),
+    Target("gsap", "exact", "Dataset", 65, 75),
+    Target("gsap", "partial", None, 45),
+    Target("scier", "partial", None, 60),
+    Target("scinlp", "exact", "metric", 50),
+)
+#: no (corpus, gold label) with predictions may have a precision below this, under this scheme
+MIN_LABEL_PRECISION = 50.0
+MIN_LABEL_PRECISION_SCHEME = "exact"
+
+
+def pct(x: float) -> str:
+    """A fraction as a percentage with one decimal."""
+    return f"{100 * x:.1f}"
+
+
+def score_folder(folder: Path, mapping: str | None = None) -> tuple[dict[str, CorpusReport], list[str], list[str]]:
+    """Score every annotated file in ``folder``; (reports by corpus, file names, pipeline components)."""
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".jsonl", ".json") and p.is_file())
+    if not files:
+        raise SystemExit(f"score_table: no .jsonl / .json files in {folder}")
+    mappings = load_mappings(mapping)
+    nlp = load_default_pipeline()
+    reports: dict[str, CorpusReport] = {}
+    for path in files:
+        docs = read_gold(path)
+        for key, rep in evaluate(docs, predict(nlp, docs, source=str(path)), mappings).items():
+            if key in reports:  # one corpus spread over several files
+                reports[key].n_docs += rep.n_docs
+                for scheme in SCHEMES:
+                    reports[key].entities[scheme].merge(rep.entities[scheme])
+                reports[key].relations.merge(rep.relations)
+            else:
+                reports[key] = rep
+        print(f"score_table: scored {path.name} ({len(docs)} texts)", file=sys.stderr)
+    return reports, [p.name for p in files], list(nlp.pipe_names)
+
+
+def check_targets(reports: dict[str, CorpusReport]) -> list[tuple[str, str, bool]]:
+    """(target, measured, met) rows for :data:`TARGETS` and the minimum label precision."""
+    rows = []
+    for t in TARGETS:
+        rep = reports.get(t.corpus)
+        if rep is None:
+            rows.append((t.describe(), "corpus not scored", False))
+            continue
+        scores = rep.entities[t.scheme]
+        c = scores.per_label.get(t.label, Counts()) if t.label else scores.overall
+        met = 100 * c.f1 >= t.min_f1 and (t.min_p is None or 100 * c.precision >= t.min_p)
+        measured = f"F1 {pct(c.f1)}" + (f", P {pct(c.precision)}" if t.min_p is not None else "")
+        rows.append((t.describe(), measured, met))
+    low = []
+    for name, rep in sorted(reports.items()):
+        for label, c in sorted(rep.entities[MIN_LABEL_PRECISION_SCHEME].per_label.items()):
+            if c.n_pred and 100 * c.precision < MIN_LABEL_PRECISION:
+                low.append(f"{name} {label} {pct(c.precision)}")
+    desc = (f"no label precision < {MIN_LABEL_PRECISION:g} "
+            f"({SCHEME_TITLES[MIN_LABEL_PRECISION_SCHEME]}, labels with predictions)")
+    rows.append((desc, "below: " + "; ".join(low) if low else "all labels >= 50", not low))
+    return rows
+
+
+def render(reports: dict[str, CorpusReport], files: list[str], components: list[str], folder: Path) -> str:
+    """The Markdown page."""
+    out = [
+        "# Extraction scores",
+        "",
+        "Generated by `python tools/score_table.py` (do not edit by hand): kg's pipeline run on the",
+        f"annotated files in `{folder.name}/` ({', '.join(files)}) and scored with `kg eval`'s rules",
+        "(see `kg/evaluate.py`; label mappings in `rules/eval_mappings.json`). P / R / F1 in percent;",
+        "gold / pred count mentions (doc-set counts distinct strings per text).",
+        "",
+        f"Pipeline: {' -> '.join(components)}",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | status |",
+        "|---|---|---|",
+    ]
+    for desc, measured, met in check_targets(reports):
+        out.append(f"| {desc} | {measured} | {'met' if met else '**not met**'} |")
+    for name, rep in sorted(reports.items()):
+        out += ["", f"## {name} ({rep.n_docs} texts)", "", "### Entities", ""]
+        head = "| label | gold | pred |" + "".join(f" {SCHEME_TITLES[s]} P | R | F1 |" for s in SCHEMES)
+        out += [head, "|---" * (3 + 3 * len(SCHEMES)) + "|"]
+        labels = sorted({lab for s in SCHEMES for lab in rep.entities[s].per_label})
+        rows = [(lab, {s: rep.entities[s].per_label.get(lab, Counts()) for s in SCHEMES}) for lab in labels]
+        rows.append(("**overall**", {s: rep.entities[s].overall for s in SCHEMES}))
+        for lab, cs in rows:
+            cells = "".join(f" {pct(c.precision)} | {pct(c.recall)} | {pct(c.f1)} |" for c in cs.values())
+            out.append(f"| {lab} | {cs['exact'].n_gold} | {cs['exact'].n_pred} |{cells}")
+        if rep.has_relations:
+            out += ["", "### Relations", "", "| label | gold | pred | P | R | F1 |", "|---|---|---|---|---|---|"]
+            rel_rows = [(lab, c) for lab, c in sorted(rep.relations.per_label.items())]
+            rel_rows.append(("**overall**", rep.relations.overall))
+            for lab, c in rel_rows:
+                out.append(f"| {lab} | {c.n_gold} | {c.n_pred} | {pct(c.precision)} | {pct(c.recall)} | {pct(c.f1)} |")
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Score the folder and write the page; print the targets summary."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("folder", nargs="?", default=str(DEFAULT_FOLDER), help="folder of annotated .jsonl files")
+    ap.add_argument("-o", "--output", default=str(DEFAULT_OUTPUT), help="Markdown page to write")
+    ap.add_argument("--mapping", help="extra label mappings (format of rules/eval_mappings.json)")
+    args = ap.parse_args(argv)
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"score_table: {folder} is not a folder", file=sys.stderr)
+        return 2
+    reports, files, components = score_folder(folder, args.mapping)
+    with atomic_write(args.output) as fh:
+        fh.write(render(reports, files, components, folder))
+    for desc, measured, met in check_targets(reports):
+        print(f"{'met    ' if met else 'NOT met'}  {desc}: {measured}")
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
