@@ -10,6 +10,7 @@ the layout time grows with the graph.
 Usage::
 
     python bench/bench_html.py [--nodes 3000] [--baseline 300] [--repeat 3] [--keep DIR]
+    python bench/bench_html.py --screenshot outputs/graph.json docs/graph.png --title "kg: seeds"
 
 Target: the 3,000-node page settles in under 10 s.
 """
@@ -138,6 +139,28 @@ def time_page(path: Path, browser, timeout_s: float = 120.0) -> tuple[float, int
     return ms / 1000.0, layout["iterations"]
 
 
+def screenshot(graph_json: Path, png: Path, *, title: str = "kg") -> None:
+    """Render ``graph_json`` (node-link, as ``kg build`` writes it) and save the settled page as ``png``."""
+    import json
+
+    from playwright.sync_api import sync_playwright
+
+    with open(graph_json, encoding="utf-8") as fh:
+        g = nx.node_link_graph(json.load(fh), edges="edges", multigraph=True, directed=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        page_path = Path(tmp) / "graph.html"
+        write_html(g, page_path, title=title)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 850})
+            page.goto(page_path.as_uri())
+            page.wait_for_function("() => window.kgStabilized !== null", timeout=120_000)
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(png))
+            browser.close()
+    print(f"{png}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print seconds per graph size and their ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -146,10 +169,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--max-nodes", type=int, default=5000, help="write_html's max_nodes (default: keep all)")
     parser.add_argument("--keep", type=Path, help="write the pages into this folder")
+    parser.add_argument("--screenshot", nargs=2, type=Path, metavar=("GRAPH_JSON", "PNG"),
+                        help="instead of benchmarking, save a screenshot of GRAPH_JSON's page (docs/graph.png)")
+    parser.add_argument("--title", default="kg", help="page title for --screenshot")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} not found: install Debian's chromium package", file=sys.stderr)
         return 1
+    if args.screenshot:
+        screenshot(*args.screenshot, title=args.title)
+        return 0
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -50,7 +50,7 @@ def build(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, j
     >>> sum(1 for _, t in g.nodes(data="type") if t == "Paper")
     1
     """
-    from .build import build_graph
+    from .builder import build_graph
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -66,7 +66,7 @@ def load(path: str | os.PathLike[str]) -> "nx.MultiDiGraph":
 
 def merge(graph: "nx.MultiDiGraph", paths: Iterable[str | os.PathLike[str]], *, jobs: int = 1) -> "nx.MultiDiGraph":
     """Add the papers in ``paths`` to an existing ``graph`` (in place) and return it."""
-    from .build import build_graph
+    from .builder import build_graph
 
     return build_graph(paths, graph=graph, jobs=jobs)
 

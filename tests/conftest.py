@@ -27,7 +27,7 @@ def seeds_graph():
 @pytest.fixture(scope="session")
 def seeds_outputs(tmp_path_factory, seeds_graph) -> Path:
     """A folder holding every export of the seeds' graph."""
-    from kg.build import write_outputs
+    from kg.builder import write_outputs
 
     out = tmp_path_factory.mktemp("seeds-outputs")
     write_outputs(seeds_graph, out)

@@ -9,7 +9,7 @@ import pytest
 import rdflib
 
 import kg
-from kg.build import OUTPUT_FILES
+from kg.builder import OUTPUT_FILES
 from kg.cli import main
 
 
@@ -70,7 +70,7 @@ def test_cli_build_with_workers_gives_the_same_graph(seeds_dir, seeds_graph):
         ("empty.txt", b"", "empty"),
         ("binary.jsonl", b"\x00\x01\x02\x03" * 50, "binary"),
         ("latin1.txt", "Caf\xe9 abstract about models and more text here.".encode("latin-1"), "UTF-8"),
-        ("bad.jsonl", b'{"title": "x", "abstract": "y"}\n{oops\n', "line 2"),
+        ("bad.jsonl", b'{"title": "x", "abstract": "y"}\n{oops\n', "bad.jsonl:2: not valid JSON"),
     ],
 )
 def test_cli_build_bad_input_is_one_line_naming_the_file_and_keeps_old_outputs(tmp_path, capsys, name, content, problem):

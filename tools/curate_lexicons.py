@@ -18,7 +18,20 @@ Decisions (each measured on development data, none copied from it):
   of a sentence;
 - a ``case_sensitive`` name is matched with its exact case only;
 - a name that occurs in several lists goes to the first list in LIST_ORDER
-  (a curated model family beats a method of the same name, etc.).
+  (a curated model family beats a method of the same name, etc.);
+- one capitalised ordinary word ("Survey", "Sentence", "Heuristic",
+  "Attention", "Multi-Modal") is a table header or title word, not a task,
+  metric, method or leaderboard model name: dropped (models from the curated
+  transformers list are kept);
+- a dataset "name" of 2-3 capital letters (SSL, MLM, MIT) collides with
+  common acronyms and affiliations far more often than it names the dataset:
+  dropped (the context and acronym rules still find such a dataset when the
+  text says "the XYZ dataset" or defines it);
+- a task acronym that the dataset list also holds (RTE, WNLI, MRPC) is a
+  benchmark's name at least as often as the task's: dropped;
+- a task whose head noun names a technique ("sentence embeddings",
+  "representation learning", "unsupervised pre-training", "inductive bias")
+  is relabelled Method (rule id ``lex.method.pwc-task``).
 """
 
 from __future__ import annotations
@@ -58,6 +71,14 @@ _HAS_ALNUM = re.compile(r"[A-Za-z]")
 _MODEL_FAMILY = re.compile(r"(?:BERT|BERTa|GPT|ELMo|XLM|T5|BART|XLNet|ViT|CLIP|LLaMA|Llama|ELECTRA|Former|former|LM)(?:-[A-Z0-9][A-Za-z0-9.]*)?$")
 
 
+# one ordinary word, capitalised or not, optionally hyphenated ("Survey", "Multi-Modal", "multiple-choice")
+_PLAIN_WORD = re.compile(r"^[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)*$")
+# a short all-capital acronym (SSL, MIT, RTE)
+_SHORT_ACRONYM = re.compile(r"^[A-Z]{2,3}$")
+# head nouns that make a "task" a technique (the Method list is where gold annotation and users expect them)
+_TECHNIQUE_HEAD = re.compile(r"(?:embeddings?|learning|pre-?training|bias)$", re.I)
+
+
 def keep_name(name: str, label: str, sources: list[str]) -> bool:
     """Whether a raw name looks like a name worth matching (see the module docstring)."""
     name = name.strip()
@@ -81,6 +102,13 @@ def keep_name(name: str, label: str, sources: list[str]) -> bool:
         return False
     if label in ("Model", "Dataset") and "hf-transformers" not in sources and not re.search(r"[A-Z0-9]", name):
         # names of models and datasets are proper names; all-lower-case entries are leaderboard words
+        return False
+    if len(words) == 1 and _PLAIN_WORD.match(name) and not (label == "Model" and "hf-transformers" in sources):
+        # a capitalised ordinary word is a header or title word ("Survey", "Heuristic", "Understanding")
+        if label in ("Task", "Metric", "Method") or (label == "Model" and name[1:].islower()):
+            return False
+    if label == "Dataset" and _SHORT_ACRONYM.match(name):
+        # SSL, MLM, MIT: common acronyms and affiliations; context rules still find "the XYZ dataset"
         return False
     if label == "Task" and len(words) == 1 and name.islower():
         # one lower-case word ("parsing", "regression") is a task only in context; lexicon_core.jsonl keeps the safe ones
@@ -131,6 +159,9 @@ def curate(lexicon_dir: Path) -> dict[str, list[dict]]:
                 if label == "Model" and "Dataset" in others and "hf-transformers" not in sources:
                     # leaderboard rows name the dataset they were run on ("ImageNet"): a dataset name wins
                     continue
+                if label == "Task" and "Dataset" in others and name.isupper() and len(name) <= 5:
+                    # RTE, WNLI, MRPC: as often the benchmark as the task
+                    continue
                 if others and len(name) <= 4 and label in ("Model", "Dataset") and "hf-transformers" not in sources:
                     # a short acronym that is also a task / method / metric name (NER, MLM, STS): too ambiguous
                     continue
@@ -138,6 +169,8 @@ def curate(lexicon_dir: Path) -> dict[str, list[dict]]:
                 out_label, out_id = label, rule_id
                 if label == "Method" and " " not in name and _MODEL_FAMILY.search(name):
                     out_label, out_id = "Model", "lex.model.pwc-method"
+                elif label == "Task" and _TECHNIQUE_HEAD.search(name):
+                    out_label, out_id = "Method", "lex.method.pwc-task"
                 ambiguous = bool(entry.get("ambiguous")) and i == 0
                 case_sensitive = bool(entry.get("case_sensitive")) and i == 0
                 if re.search(r"[A-Z]", name[1:]) and (" " not in name or label in ("Model", "Dataset")):

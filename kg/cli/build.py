@@ -25,7 +25,7 @@ def build_cli(args: argparse.Namespace) -> int:
     """Run ``kg build`` from parsed arguments; return the exit code."""
     from pathlib import Path
 
-    from ..build import Progress, build_graph, write_outputs
+    from ..builder import Progress, build_graph, write_outputs
     from ..export.json import read_json
 
     graph = None

@@ -204,9 +204,7 @@ def graph_payload(graph: nx.MultiDiGraph, *, max_nodes: int = 1500, title: str =
     keep = select_nodes(graph, max_nodes) if total > max_nodes else list(graph.nodes)
     kept = set(keep)
     ids = {n: str(n) for n in keep}
-    contents = {
-        n: _paper_content(graph.nodes[n]) for n in graph.nodes if graph.nodes[n].get("type") == "Paper"
-    }
+    contents = _Contents(graph)
 
     nodes = [_node_record(graph, n, ids[n], contents) for n in keep]
     for rec, (x, y) in zip(nodes, _initial_positions(graph, keep)):
@@ -249,7 +247,7 @@ def graph_payload(graph: nx.MultiDiGraph, *, max_nodes: int = 1500, title: str =
 # --- nodes and edges -------------------------------------------------------
 
 
-def _node_record(graph: nx.MultiDiGraph, node: Any, node_id: str, contents: dict[Any, str]) -> dict[str, Any]:
+def _node_record(graph: nx.MultiDiGraph, node: Any, node_id: str, contents: _Contents) -> dict[str, Any]:
     """The embedded form of one node: id, type, label and the fields its panel shows."""
     attrs = graph.nodes[node]
     ntype = str(attrs.get("type") or "Other")
@@ -271,7 +269,7 @@ def _node_record(graph: nx.MultiDiGraph, node: Any, node_id: str, contents: dict
         rec["sentence"] = sentence
         ev = {k: attrs.get(k) for k in ("paper", "sentence", "start", "end", "sent_start")}
         needles = [rec["text"]] if rec["text"] else []
-        rec["hl"] = _highlight(ev, sentence, contents.get(attrs.get("paper")), needles)
+        rec["hl"] = _highlight(ev, sentence, contents.of(attrs.get("paper")), needles)
         return rec
     rec["n_papers"] = _n_papers(attrs)
     rec["aliases"] = [_text(a) for a in _as_list(attrs.get("aliases"))]
@@ -284,7 +282,7 @@ def _node_record(graph: nx.MultiDiGraph, node: Any, node_id: str, contents: dict
 
 
 def _edge_record(
-    graph: nx.MultiDiGraph, u: Any, v: Any, key: str, data: dict, contents: dict[Any, str], index: int
+    graph: nx.MultiDiGraph, u: Any, v: Any, key: str, data: dict, contents: _Contents, index: int
 ) -> dict[str, Any]:
     """The embedded form of one edge with at most MAX_EVIDENCE_PER_EDGE evidence items."""
     evidence = [e for e in _as_list(data.get("evidence")) if isinstance(e, dict)]
@@ -297,7 +295,7 @@ def _edge_record(
             {
                 "paper": str(paper or ""),
                 "sentence": sentence,
-                "hl": _highlight(ev, sentence, contents.get(paper), needles),
+                "hl": _highlight(ev, sentence, contents.of(paper), needles),
                 "rule": _text(ev.get("rule")),
             }
         )
@@ -332,7 +330,8 @@ def _initial_positions(graph: nx.MultiDiGraph, keep: list[Any]) -> list[tuple[in
     findings next to their paper, each with a small deterministic offset.
     """
     rng = random.Random(0)
-    index = {n: i for i, n in enumerate(keep)}
+    after = graph.successors if graph.is_directed() else graph.neighbors
+    before = graph.predecessors if graph.is_directed() else graph.neighbors
     pos: dict[Any, tuple[float, float]] = {}
     spacing = 40.0
     golden = math.pi * (3 - math.sqrt(5))
@@ -346,9 +345,9 @@ def _initial_positions(graph: nx.MultiDiGraph, keep: list[Any]) -> list[tuple[in
         for n in rest:
             if graph.nodes[n].get("type") != kind:
                 continue
-            near = [pos[m] for m in graph.successors(n) if m in pos and m in index]
+            near = [pos[m] for m in after(n) if m in pos]
             if not near:
-                near = [pos[m] for m in graph.predecessors(n) if m in pos and m in index]
+                near = [pos[m] for m in before(n) if m in pos]
             if near:
                 cx = sum(p[0] for p in near) / len(near)
                 cy = sum(p[1] for p in near) / len(near)
@@ -418,6 +417,23 @@ def _find_needle(sentence: str, needles: list[str]) -> tuple[int, int] | None:
 def _utf16_index(text: str, index: int) -> int:
     """``index`` (code points) as a JavaScript string index (UTF-16 code units)."""
     return index + sum(1 for ch in text[:index] if ord(ch) > 0xFFFF)
+
+
+class _Contents:
+    """``Paper.content`` per paper node id, rebuilt on first use (only papers with kept evidence)."""
+
+    def __init__(self, graph: nx.Graph):
+        self._graph = graph
+        self._cache: dict[str, str | None] = {}
+
+    def of(self, node: Any) -> str | None:
+        """The content of paper node ``node``, or None when it is not a paper of the graph."""
+        if not isinstance(node, str):
+            return None
+        if node not in self._cache:
+            attrs = self._graph.nodes[node] if node in self._graph else None
+            self._cache[node] = _paper_content(attrs) if attrs and attrs.get("type") == "Paper" else None
+        return self._cache[node]
 
 
 def _needles(attrs: dict) -> list[str]:

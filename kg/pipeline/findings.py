@@ -41,10 +41,22 @@ _NUM = r"\d+(?:\.\d+)?"
 #: words before a mention that make it a setting or a comparison target, not a subject
 _SETTING_PREPS = frozenset({"on", "in", "for", "across", "over", "with", "to", "than", "against", "vs", "vs.", "versus", "like", "as"})
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+#: a parameter count ("13B", "7b", "350M") names a model size, not a model
+_SIZE = re.compile(r"^\d+(?:\.\d+)?\s*[bmkt]$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 
 if not Doc.has_extension("kg_findings"):
     Doc.set_extension("kg_findings", default=None)
+
+
+def _named(span: Span) -> bool:
+    """Whether a mention names a particular system (a capital or a digit, not a bare size like "13B").
+
+    A finding's subject must be what was measured; an all-lower-case mention such as "pruning"
+    or "diffusion models" is the family the named system belongs to, not the system itself.
+    """
+    text = span.text
+    return any(c.isupper() or c.isdigit() for c in text) and not _SIZE.match(text)
 
 
 class FindingExtractor:
@@ -59,6 +71,7 @@ class FindingExtractor:
         self.qualifiers: dict[tuple[str, ...], str] = {}
         self.boundaries: list[tuple[str, ...]] = []
         self.stop: frozenset[str] = frozenset()
+        self.metric_heads: frozenset[str] = frozenset()
 
         def toks(text: str) -> tuple[str, ...]:
             return tuple(t.lower_ for t in nlp.make_doc(text))
@@ -72,6 +85,8 @@ class FindingExtractor:
                     self.qualifiers.update({toks(k): v for k, v in p["qualifiers"].items()})
                 elif label == "_boundaries":
                     self.boundaries.extend(toks(t) for t in p["tokens"])
+                elif label == "_metric_heads":
+                    self.metric_heads = frozenset(t.lower() for t in p["tokens"])
                 elif label == "_stop":
                     self.stop = frozenset(t.lower() for t in p["tokens"])
                 elif label in ("improves", "reduces", "reaches", "outperforms"):
@@ -269,6 +284,25 @@ class FindingExtractor:
             return
         f["direction"] = "reaches"
 
+    def _metric_like(self, doc: Doc, lower: list[str], a: int, b: int, ent_tok: dict[int, Span]) -> bool:
+        """Whether tokens ``a:b`` name a measure: a Metric mention, a metric head word or an acronym."""
+        for j in range(a, b):
+            e = ent_tok.get(j)
+            if (e is not None and e.label_ == "Metric") or lower[j] in self.metric_heads:
+                return True
+            t = doc[j].text
+            if len(t) > 1 and t.isupper() and t.isalpha():
+                return True
+        return False
+
+    def _head_before(self, lower: list[str], end: int, lo: int, ent_tok: dict[int, Span]) -> int | None:
+        """Last token before ``end`` (not before ``lo``) that is a Metric mention or a metric head word."""
+        for j in range(end - 1, max(lo, end - 15) - 1, -1):
+            e = ent_tok.get(j)
+            if (e is not None and e.label_ == "Metric") or lower[j] in self.metric_heads:
+                return j
+        return None
+
     def _metric(self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span]) -> None:
         vs, ve, qs = f["_vs"], f["_ve"], f["_qstart"]
         after = f.get("_noun_end", ve)
@@ -278,23 +312,27 @@ class FindingExtractor:
             if e is not None and e.label_ == "Metric" and j < f["_right"]:
                 if j == e.start and all(lower[x] in ("in", "on", "of", "a", "the", "-") for x in range(ve if j <= ve + 1 else after, j)):
                     return self._set_metric(doc, f, e, e.start, e.end)
+        verb_end = f.get("_verb", -1) + 1
         # "<metric> by VALUE" / "<metric> of VALUE"
         if qs - 1 >= f["_left"] and lower[qs - 1] in ("by", "of", "=", ":", "is", "from"):
-            k = qs - 1
-            while k - 1 >= f["_left"] and lower[k - 1] in ("score", "of", "rate"):
-                k -= 1 if lower[k - 1] != "of" else 0
-                if lower[k] == "of" or lower[k - 1] in ("score", "rate"):
-                    break
             e = ent_tok.get(qs - 2)
             if e is not None and e.label_ == "Metric":
                 return self._set_metric(doc, f, e, e.start, e.end)
-            ph = self._phrase(doc, lower, qs - 2, max(f["_left"], f.get("_verb", -1) + 1), -1, ent_tok)
+            lo = max(f["_left"], verb_end)
+            ph = self._phrase(doc, lower, qs - 2, lo, -1, ent_tok)
+            if ph and not self._metric_like(doc, lower, *ph, ent_tok):
+                # "boosts performance across multiple tasks by 9%": the measure is the verb's object
+                head = self._head_before(lower, ph[0], lo, ent_tok)
+                if head is not None:
+                    ph = self._phrase(doc, lower, head, lo, -1, ent_tok) or ph
             if ph:
-                return self._set_metric(doc, f, None, *ph)
-        # words right after the value ("54.2% accuracy", "27.3% FID reduction")
+                e = ent_tok.get(ph[1] - 1)
+                return self._set_metric(doc, f, e if e is not None and e.label_ == "Metric" else None, *ph)
+        # words right after the value ("54.2% accuracy", "27.3% FID reduction"); without a direction noun
+        # closing them they must name a measure ("75-80% require only ..." has none)
         if f.get("_noun_end") is None or f["_noun_end"] > ve:
             ph = self._phrase(doc, lower, ve, f["_right"], 1, ent_tok)
-            if ph:
+            if ph and (f.get("_noun_end") is not None or self._metric_like(doc, lower, *ph, ent_tok)):
                 e = ent_tok.get(ph[0])
                 return self._set_metric(doc, f, e if e is not None and e.label_ == "Metric" else None, *ph)
         # after a direction noun: "improvement in X"
@@ -302,6 +340,15 @@ class FindingExtractor:
             ph = self._phrase(doc, lower, f["_noun_end"] + 1, f["_right"], 1, ent_tok)
             if ph:
                 return self._set_metric(doc, f, None, *ph)
+        # last resort: the measure named earlier in the clause ("... enhances recognition accuracy,
+        # increasing it from 14.92% to 84.43%")
+        head = self._head_before(lower, qs, f["_left"], ent_tok)
+        if head is not None:
+            e = ent_tok.get(head)
+            if e is not None and e.label_ == "Metric":
+                return self._set_metric(doc, f, e, e.start, e.end)
+            # only the head word: the words before it may belong to another phrase
+            return self._set_metric(doc, f, None, head, head + 1)
 
     @staticmethod
     def _set_metric(doc: Doc, f: dict, mention: Span | None, a: int, b: int) -> None:
@@ -326,10 +373,13 @@ class FindingExtractor:
         for e in reversed([e for e in sent_ents if e.end <= vs]):
             prev = lower[e.start - 1] if e.start - 1 >= s0 else ""
             # "than X", "on X", "outperforms X": a comparison target or a setting, not the subject
-            if e.label_ in _SUBJECT_TYPES and e.start not in taken and prev not in _SETTING_PREPS and self.verbs.get(prev, ("",))[0] != "outperforms":
+            if (
+                e.label_ in _SUBJECT_TYPES and e.start not in taken and prev not in _SETTING_PREPS
+                and self.verbs.get(prev, ("",))[0] != "outperforms" and _named(e)
+            ):
                 subject = e
                 break
-        if subject is None:
+        if subject is None and proposed is not None and _named(proposed):
             subject = proposed
         f["subject"] = subject
         mm = f["metric_mention"]

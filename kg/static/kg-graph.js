@@ -9,9 +9,10 @@
   var nodeStyles = data.styles.nodes;
   var edgeStyles = data.styles.edges;
   var OTHER_STYLE = { color: "#adb5bd", shape: "dot" };
+  var MEDIUM = data.nodes.length > 300;
   var BIG = data.nodes.length > 1000;
   // the initial layout stops after this long even if not converged (Resume layout continues it)
-  var LAYOUT_BUDGET_MS = BIG ? 4500 : 6000;
+  var LAYOUT_BUDGET_MS = 4500;
 
   window.kgStabilized = null; // performance.now() when the layout stopped (tests, bench)
   window.kgData = data;
@@ -122,6 +123,8 @@
     relations: new Set(Object.keys(edgeStyles)),
     minPapers: 1,
   };
+  // on big graphs co-occurrence edges are mostly noise and double the layout work: start without them
+  if (BIG) state.relations.delete("co_occurs");
   function nodeVisible(id) {
     var n = byId.get(id);
     if (!n || !state.types.has(n.type)) return false;
@@ -140,7 +143,7 @@
     layout: { improvedLayout: n <= 300, randomSeed: 7 },
     nodes: {
       borderWidth: 1,
-      scaling: { min: 8, max: 32, label: { enabled: true, min: 11, max: 22, drawThreshold: 7, maxVisible: 24 } },
+      scaling: { min: 8, max: 32, label: { enabled: true, min: 11, max: 30, drawThreshold: 5, maxVisible: 24 } },
       font: { size: 12, face: "system-ui, sans-serif", color: "#212529", strokeWidth: 3, strokeColor: "#ffffff" },
     },
     edges: {
@@ -152,14 +155,14 @@
       enabled: true,
       solver: "forceAtlas2Based",
       forceAtlas2Based: {
-        theta: BIG ? 0.9 : 0.5,
+        theta: MEDIUM ? 0.9 : 0.5,
         gravitationalConstant: -40,
-        centralGravity: 0.008,
+        centralGravity: 0.015,
         springLength: 90,
         springConstant: 0.06,
         avoidOverlap: BIG ? 0 : 0.2,
       },
-      stabilization: { enabled: true, iterations: BIG ? 200 : 300, updateInterval: BIG ? 5 : 20, fit: true },
+      stabilization: { enabled: true, iterations: MEDIUM ? 200 : 300, updateInterval: BIG ? 5 : 10, fit: true },
       minVelocity: 1,
       timestep: 0.5,
     },
@@ -174,9 +177,7 @@
     },
   };
   var container = document.getElementById("kg-network");
-  window.kgTimings = { start: performance.now() };
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
-  window.kgTimings.network = performance.now();
   window.kgNetwork = network;
 
   var progress = document.getElementById("kg-progress");
@@ -243,7 +244,7 @@
     var row = el("label", "kg-check");
     var box = el("input");
     box.type = "checkbox";
-    box.checked = true;
+    box.checked = name === "type" ? state.types.has(value) : state.relations.has(value);
     box.name = name;
     box.value = value;
     box.addEventListener("change", function () { onChange(value, box.checked); });
@@ -530,7 +531,6 @@
       p.appendChild(link(x.url, x.arxiv_id ? "arXiv:" + x.arxiv_id : x.url));
       info.appendChild(p);
     }
-    if (x.text) info.appendChild(el("p", "kg-abstract", x.text));
     var groups = new Map();
     outEdges.get(x.id).forEach(function (e) {
       if (!groups.has(e.key)) groups.set(e.key, []);
@@ -549,7 +549,9 @@
         if (key === "mentions" && e.evidence.length) row.appendChild(evidenceList(e));
         s.appendChild(row);
       });
+      if (list.length > MAX_LIST * 2) s.appendChild(el("p", "kg-more", "\u2026 and " + fmt(list.length - MAX_LIST * 2) + " more"));
     });
+    if (x.text) section("Abstract").appendChild(el("p", "kg-abstract", x.text));
   }
 
   function findingPanel(x) {

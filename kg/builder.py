@@ -40,8 +40,8 @@ class Progress:
         self.enabled = enabled
         self.every_s = every_s
         self.stream = stream or sys.stderr
-        self.start = time.perf_counter()
-        self.last = self.start
+        self.start: float | None = None  # the clock starts with the first paper, not the pipeline's load
+        self.last = 0.0
         self.count = 0
         self.shown = False
 
@@ -49,6 +49,9 @@ class Progress:
         """Count ``n`` more papers, printing a line at most every ``every_s`` seconds."""
         self.count += n
         now = time.perf_counter()
+        if self.start is None:
+            self.start = self.last = now
+            return
         if self.enabled and now - self.last >= self.every_s:
             self.last = now
             rate = self.count / max(now - self.start, 1e-9)
