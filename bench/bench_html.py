@@ -139,8 +139,11 @@ def time_page(path: Path, browser, timeout_s: float = 120.0) -> tuple[float, int
     return ms / 1000.0, layout["iterations"]
 
 
-def screenshot(graph_json: Path, png: Path, *, title: str = "kg") -> None:
-    """Render ``graph_json`` (node-link, as ``kg build`` writes it) and save the settled page as ``png``."""
+def screenshot(graph_json: Path, png: Path, *, title: str = "kg", focus: str | None = None) -> None:
+    """Render ``graph_json`` (node-link, as ``kg build`` writes it) and save the settled page as ``png``.
+
+    The page shows the panel of ``focus`` (default: the entity in most papers).
+    """
     import json
 
     from playwright.sync_api import sync_playwright
@@ -155,7 +158,12 @@ def screenshot(graph_json: Path, png: Path, *, title: str = "kg") -> None:
             page = browser.new_page(viewport={"width": 1400, "height": 850})
             page.goto(page_path.as_uri())
             page.wait_for_function("() => window.kgStabilized !== null", timeout=120_000)
-            page.wait_for_timeout(300)
+            if focus is None:
+                entities = [n for n, d in g.nodes(data=True) if d.get("type") not in ("Paper", "Finding")]
+                focus = max(entities, key=lambda n: (g.nodes[n].get("n_papers") or 0, str(n)), default=None)
+            if focus is not None:
+                page.evaluate("(id) => window.kgFocus(id)", focus)
+            page.wait_for_timeout(800)
             page.screenshot(path=str(png))
             browser.close()
     print(f"{png}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges")
@@ -172,12 +180,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screenshot", nargs=2, type=Path, metavar=("GRAPH_JSON", "PNG"),
                         help="instead of benchmarking, save a screenshot of GRAPH_JSON's page (docs/graph.png)")
     parser.add_argument("--title", default="kg", help="page title for --screenshot")
+    parser.add_argument("--focus", help="node id whose panel --screenshot shows (default: the entity in most papers)")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} not found: install Debian's chromium package", file=sys.stderr)
         return 1
     if args.screenshot:
-        screenshot(*args.screenshot, title=args.title)
+        screenshot(*args.screenshot, title=args.title, focus=args.focus)
         return 0
     from playwright.sync_api import sync_playwright
 

@@ -203,9 +203,10 @@ def default_writers(*, base: str | None = None, max_nodes: int | None = None) ->
     from .export.html import write_html
     from .export.json import write_graphml, write_json
     from .export.rdf import write_ontology, write_rdf
+    from .namespaces import DEFAULT_BASE
 
-    rdf_kw = {"base": base} if base else {}
-    html_kw = {"max_nodes": max_nodes} if max_nodes else {}
+    rdf_kw = {"base": base or DEFAULT_BASE}
+    html_kw = {"max_nodes": max_nodes} if max_nodes is not None else {}
     return {
         "graph.json": write_json,
         "graph.graphml": write_graphml,

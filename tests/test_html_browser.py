@@ -285,3 +285,29 @@ def test_html_browser_empty_graph(browser, tmp_path):
         assert opened.errors == []
     finally:
         opened.page.close()
+
+
+def test_html_browser_paper_panel_lists_entities_and_abstract(page):
+    page.click_node(P1)
+    panel = page.page.locator("#kg-panel")
+    panel.wait_for(state="visible")
+    assert panel.get_attribute("data-node") == P1
+    assert page.page.locator("#kg-panel .kg-panel-title").inner_text() == "Sparse Autoencoders Find Interpretable Features"
+    text = panel.inner_text()
+    assert "cs.LG" in text and "arXiv:2401.00001" in text
+    assert "SAEs outperform PCA on ImageNet, reducing loss by 12%." in page.page.locator("#kg-panel .kg-abstract").inner_text()
+    entities = page.page.locator("#kg-panel .kg-node-link").all_inner_texts()
+    for label in ("Sparse Autoencoders", "GPT-2 Small", "PCA", "ImageNet", "loss -12%"):
+        assert any(t.startswith(label) for t in entities), label
+    page.page.locator("#kg-panel .kg-node-link", has_text="PCA").first.click()
+    assert panel.get_attribute("data-node") == "entity/pca"
+
+
+def test_html_browser_tooltip_is_plain_text(page):
+    point = page.js("(id) => window.kgNetwork.canvasToDOM(window.kgNetwork.getPositions([id])[id])", P2)
+    box = page.page.locator("#kg-network canvas").bounding_box()
+    page.page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    tooltip = page.page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5000)
+    assert XSS_TITLE in tooltip.inner_text()
+    assert page.page.locator("div.vis-tooltip *").count() == 0

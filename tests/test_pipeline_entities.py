@@ -90,4 +90,80 @@ def test_pipeline_components_registered(nlp, name, config):
 
 def test_pipeline_sentencizer_first(nlp):
     assert nlp.pipe_names[0] == "sentencizer"
-    assert nlp.pipe_names[-1] == "kg_resolve"
+    # relation / finding components may follow, but resolve ends the entity components
+    names = [n for n in nlp.pipe_names if n in dict(ENTITY_COMPONENTS)]
+    assert names == [n for n, _ in ENTITY_COMPONENTS]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a size at the end of a sentence: the full stop is not part of the name
+        ("The largest run uses Frobnik 2.5 340B.", {("Frobnik 2.5 340B", "Model")}),
+        ("We compare with Quillon-13B. It is smaller.", {("Quillon-13B", "Model")}),
+        ("A mixture of experts such as Zentral 8x7B.", {("Zentral 8x7B", "Model")}),
+    ],
+)
+def test_pipeline_size_name_at_sentence_end(nlp, text, expected):
+    found = ents(nlp(text))
+    assert expected <= found
+    assert not any(t.endswith(".") for t, _ in found)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("We apply block-wise quantization to the weights.", {("block-wise quantization", "Method")}),
+        ("Training with 8-bit Adam saves memory.", {("8-bit Adam", "Method")}),
+        ("We study cross-lingual classification of reviews.", {("cross-lingual classification", "Task")}),
+        ("Dynamic quantization halves latency.", set()),  # sentence-initial capital: no modifier
+        ("Features come from 3D CNNs.", {("3D CNNs", "Architecture")}),
+        ("We run dynamic quantization at test time.", {("dynamic quantization", "Method")}),
+    ],
+)
+def test_pipeline_modifiers_join_method_task(nlp, text, expected):
+    assert expected <= ents(nlp(text))
+
+
+@pytest.mark.parametrize(
+    "text,absent",
+    [
+        ("The state-of-the-art LSTM wins.", "state-of-the-art LSTM"),
+        ("A typical classification setup is used.", "typical classification"),
+        ("Several additional pruning steps follow.", "additional pruning"),
+    ],
+)
+def test_pipeline_modifiers_not_evaluative(nlp, text, absent):
+    assert absent not in {t for t, _ in ents(nlp(text))}
+
+
+@pytest.mark.parametrize(
+    "text,absent",
+    [
+        # adjectives built on a name are no entity by themselves
+        ("The code is MIT-licensed and public.", {"MIT", "MIT-licensed"}),
+        ("We study Transformer-based encoders.", {"Transformer-based"}),
+        ("Robustness of ImageNet-trained classifiers is low.", {"ImageNet-trained", "ImageNet"}),
+        # bare process nouns need a modifier
+        ("Translation remains hard, and so does parsing.", {"Translation", "parsing"}),
+        ("We apply quantization after retrieval.", {"quantization", "retrieval"}),
+        # capitalised ordinary words from headings are no names
+        ("Attention Is Not Enough: A Survey of Consistency and Understanding", {"Attention", "Survey", "Consistency", "Understanding"}),
+        ("We use a heuristic filter and adversarial inputs in a multimodal setting.", {"heuristic", "adversarial", "multimodal"}),
+    ],
+)
+def test_pipeline_no_junk_mentions(nlp, text, absent):
+    assert not absent & {t for t, _ in ents(nlp(text))}
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # the modifier makes the bare word a name again
+        ("Both neural machine translation and dependency parsing improve.",
+         {("neural machine translation", "Task"), ("dependency parsing", "Task")}),
+        ("We study BERT-based retrieval with BERT.", {("BERT", "Model")}),
+    ],
+)
+def test_pipeline_bare_words_kept_with_modifier(nlp, text, expected):
+    assert expected <= ents(nlp(text))

@@ -50,6 +50,12 @@ def links(doc, label):
          [("Self-Refining Diffusion", M), ("Flaw Activation Maps", M), ("Stable Diffusion", MO)],
          ["Self-Refining Diffusion"], ["Stable Diffusion"]),
         ("Transformers are popular. BERT and GPT-2 are language models.", [("Transformers", A), ("BERT", MO), ("GPT-2", MO)], [], []),
+        # a lower-case known technique after "we develop a" is applied, not proposed
+        ("We develop a random forest algorithm that reproduces the profiles.", [("random forest", M)], [], ["random forest"]),
+        ("We propose diffusion models for tabular data.", [("diffusion models", A)], [], ["diffusion models"]),
+        # a table number or a results sentence is no proposal
+        ("We present our results in Table 6.", [("6", M)], [], []),
+        ("We present the differences between BERT and ALBERT.", [("BERT", MO), ("ALBERT", MO)], [], ["ALBERT"]),
     ],
 )
 def test_links_proposes_and_uses(nlp, text, tags, proposes, uses):

@@ -15,6 +15,7 @@ Rule data come from the ``kg.rules`` package (rules/ in the repository) or a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import spacy
@@ -28,7 +29,7 @@ from .resolve import make_resolve
 from .rules import RuleError, rules_path
 from .shapes import make_shapes
 
-__all__ = ["load_pipeline", "ENTITY_COMPONENTS", "add_entity_components", "RuleError",
+__all__ = ["load_pipeline", "split_size_full_stop", "ENTITY_COMPONENTS", "add_entity_components", "RuleError",
            "make_lexicon", "make_shapes", "make_context", "make_abbreviations", "make_resolve"]
 
 if not Doc.has_extension("kg_aliases"):
@@ -44,9 +45,31 @@ ENTITY_COMPONENTS: list[tuple[str, dict]] = [
 ]
 
 
+#: a full stop after a size or version ending in a capital ("405B.", "8x7B.", "v2L.") ends the
+#: sentence; spaCy's English suffixes keep it on the token (they only split after lower case,
+#: digits or two capitals), which would put the stop inside the model name
+SIZE_FULL_STOP = r"(?<=[0-9][A-Z])\.$"
+
+
+def split_size_full_stop(nlp: Language) -> Language:
+    """Make ``nlp``'s tokenizer split a sentence-final "." off "405B." (kept: its other suffix rules)."""
+    search = nlp.tokenizer.suffix_search
+    pattern = getattr(getattr(search, "__self__", None), "pattern", None)
+    if pattern is None:
+        nlp.tokenizer.suffix_search = re.compile(SIZE_FULL_STOP).search
+    elif SIZE_FULL_STOP not in pattern:
+        nlp.tokenizer.suffix_search = re.compile(f"{pattern}|{SIZE_FULL_STOP}").search
+    return nlp
+
+
 def add_entity_components(nlp: Language, *, rules_dir: str | Path | None = None) -> Language:
-    """Append kg's entity components (and a sentencizer if missing) to ``nlp``; returns ``nlp``."""
+    """Append kg's entity components (and a sentencizer if missing) to ``nlp``; returns ``nlp``.
+
+    Also teaches the tokenizer to split "405B." (:func:`split_size_full_stop`), so a model
+    name at the end of a sentence does not take the full stop with it.
+    """
     folder = str(rules_path(rules_dir)) if rules_dir else ""
+    split_size_full_stop(nlp)
     if "sentencizer" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer")
     for factory, config in ENTITY_COMPONENTS:

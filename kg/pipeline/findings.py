@@ -31,7 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import RuleError
-from .stages import read_stage_rules, stage_rules_path
+from .stages import read_stage_rules, sentence_bounds, stage_rules_path, token_lower
 
 __all__ = ["FindingExtractor", "make_findings"]
 
@@ -56,7 +56,9 @@ def _named(span: Span) -> bool:
     or "diffusion models" is the family the named system belongs to, not the system itself.
     """
     text = span.text
-    return any(c.isupper() or c.isdigit() for c in text) and not _SIZE.match(text)
+    # a capital that only starts a sentence ("Pruning reduces ...") does not make a name
+    caps = text[1:] if span.start == span.sent.start else text
+    return any(c.isupper() or c.isdigit() for c in caps) and not _SIZE.match(text)
 
 
 class FindingExtractor:
@@ -105,7 +107,7 @@ class FindingExtractor:
         # a value: not glued to a word before it (but "\sim80" is "~80"), an optional range start,
         # the number, then a unit that is not the start of a longer word
         self.regex = re.compile(
-            rf"(?:(?<=\\sim)|(?<![\w.]))(?:(?P<lo>{_NUM})\s*%?\s*[-–]\s*)?(?P<val>{_NUM})"
+            rf"(?:(?<=\\sim)|(?<![\w.,×]))(?:(?P<lo>{_NUM})\s*%?\s*[-–]\s*)?(?P<val>{_NUM})"
             rf"(?:\s*(?P<unit>{alts})(?![A-Za-z]))?",
             re.IGNORECASE,
         )
@@ -177,9 +179,9 @@ class FindingExtractor:
         if not _DIGIT.search(doc.text):
             doc._.kg_findings = findings
             return doc
-        lower = [t.lower_ for t in doc]
-        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-        for sent in sents:
+        lower = token_lower(doc)
+        for a, b in sentence_bounds(doc):
+            sent = doc[a:b]
             if not _DIGIT.search(sent.text):
                 continue
             findings.extend(self._sentence(doc, sent, ent_tok, proposed, lower))
@@ -207,8 +209,8 @@ class FindingExtractor:
                 metric_near = (nxt is not None and nxt.label_ == "Metric") or (prv is not None and prv.label_ == "Metric")
                 if not metric_near or _YEAR.match(m.group("val")):
                     continue
-            if unit == "x" and m.group("unit").lower() == "x" and span.end < s1 and lower[span.end] in ("-", "/"):
-                continue  # "8x-" / "2x/": part of a compound, not a factor
+            if unit == "x" and m.group("unit").lower() in ("x", "×") and span.end < s1 and (lower[span.end] in ("-", "/") or doc[span.end].like_num or lower[span.end] in ("k", "n", "d")):
+                continue  # "8x-" / "2x/" / "512 × 512" / "1 × 10": a compound or a dimension, not a factor
             raw.append((span.start, span.end, m, unit))
 
         out: list[dict] = []

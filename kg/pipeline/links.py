@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import RuleError
-from .stages import read_stage_rules, stage_rules_path
+from .stages import read_stage_rules, stage_rules_path, token_lower
 
 __all__ = ["PaperLinker", "make_links"]
 
@@ -50,6 +50,17 @@ class _CueIndex:
             if i + 1 >= n and tuple(lower[i + 1 - n : i + 1]) == cue[0]:
                 return cue
         return None
+
+
+def _named(span: Span) -> bool:
+    """Whether a mention is written as a name (a capital letter or a digit), not a lower-case common term.
+
+    What a paper introduces gets a name ("Deterministic World Model", "GPT-4o") or an acronym
+    defined for it; a lower-case mention after "we develop a" is a known technique it applies.
+    """
+    # a capital that only starts a sentence ("Random forests ...") does not make a name
+    text = span.text[1:] if span.start == span.sent.start else span.text
+    return any(c.isupper() or c.isdigit() for c in text)
 
 
 class PaperLinker:
@@ -85,7 +96,7 @@ class PaperLinker:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = [e for e in doc.ents if e.label_ in _LINKABLE]
-        lower = [t.lower_ for t in doc]
+        lower = token_lower(doc)
         starts = {e.start: e for e in ents}
         proposes: list[tuple[Span, str]] = []
         uses: list[tuple[Span, str]] = []
@@ -117,9 +128,16 @@ class PaperLinker:
 
         links: list[tuple[str, Span, str]] = []
         proposed: set[str] = set()
+        defined = {long.start for _, long, _ in (doc._.kg_aliases or ())} if Doc.has_extension("kg_aliases") else set()
         for span, rid in sorted(proposes, key=lambda x: x[0].start):
             key = span.text.lower()
             if key in proposed:
+                continue
+            if not any(c.isalpha() for c in span.text):
+                continue  # "we present our results in Table 6": a number is never what a paper introduces
+            if not _named(span) and span.start not in defined:
+                # "we develop a random forest algorithm": a known family used, not a new thing
+                uses.append((span, rid.replace("proposes", "uses")))
                 continue
             if len(proposed) >= self.max_proposes:
                 break

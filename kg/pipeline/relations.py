@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import RuleError
-from .stages import read_stage_rules, stage_rules_path
+from .stages import read_stage_rules, sentence_bounds, stage_rules_path, token_lower
 
 __all__ = ["RelationExtractor", "make_relations", "add_relation_components", "RELATION_LABELS", "CLASS_OF"]
 
@@ -182,7 +182,7 @@ class RelationExtractor:
         if Doc.has_extension("kg_aliases"):
             for short, long, rid in doc._.kg_aliases or ():
                 add(short, long, "alias_of", rid or "rel.alias_of")
-        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        sents = [doc[a:b] for a, b in sentence_bounds(doc)]
         ents = [e for e in doc.ents if e.label_ in CLASS_OF]
         k = 0
         for sent in sents:
@@ -197,7 +197,7 @@ class RelationExtractor:
         return doc
 
     def _sentence(self, doc: Doc, sent: Span, group: list[Span], add) -> None:
-        lower = [t.lower_ for t in doc[sent.start : sent.end]]
+        lower = token_lower(doc)[sent.start : sent.end]
         off = sent.start
         for i, a in enumerate(group):
             before = lower[max(0, a.start - off - 4) : a.start - off]

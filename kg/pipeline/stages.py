@@ -83,3 +83,28 @@ def add_relation_components(nlp, *, rules_dir: str = ""):
         if name not in nlp.pipe_names:
             nlp.add_pipe(name, config={"rules_dir": rules_dir})
     return nlp
+
+
+def token_lower(doc) -> list[str]:
+    """Lower-cased token texts of ``doc``, computed once and shared by the relation-stage components.
+
+    Iterating a Doc builds a Token object per token, the largest cost of these components;
+    the list is cached in ``doc.user_data`` (tokens never change after tokenisation).
+    """
+    lower = doc.user_data.get("kg_lower")
+    if lower is None or len(lower) != len(doc):
+        strings = doc.vocab.strings
+        lower = [strings[h] for h in doc.to_array("LOWER").tolist()]
+        doc.user_data["kg_lower"] = lower
+    return lower
+
+
+def sentence_bounds(doc) -> list[tuple[int, int]]:
+    """(start, end) token offsets of ``doc``'s sentences (the whole doc when none are set), without Span objects."""
+    n = len(doc)
+    if n == 0:
+        return []
+    if not doc.has_annotation("SENT_START"):
+        return [(0, n)]
+    starts = [i for i, v in enumerate(doc.to_array("SENT_START").tolist()) if v == 1 or i == 0]
+    return list(zip(starts, starts[1:] + [n]))

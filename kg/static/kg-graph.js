@@ -485,8 +485,9 @@
     }
     // relations to other entities (typed, lineage, co-occurrence) both ways
     var rel = [];
-    outEdges.get(x.id).forEach(function (e) { if (byId.has(e.to) && byId.get(e.to).type !== "Paper" && byId.get(e.from).type !== "Paper") rel.push([e, e.to, "\u2192"]); });
-    inEdges.get(x.id).forEach(function (e) { var f = byId.get(e.from); if (f && f.type !== "Paper") rel.push([e, e.from, "\u2190"]); });
+    // papers are listed below, with their sentences
+    outEdges.get(x.id).forEach(function (e) { if (byId.get(e.to).type !== "Paper") rel.push([e, e.to, "\u2192"]); });
+    inEdges.get(x.id).forEach(function (e) { if (byId.get(e.from).type !== "Paper") rel.push([e, e.from, "\u2190"]); });
     rel.sort(function (a, b) { return (a[0].key === "co_occurs") - (b[0].key === "co_occurs") || b[0].count - a[0].count; });
     if (rel.length) {
       var rs = section("Relations (" + fmt(rel.length) + ")");
