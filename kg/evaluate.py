@@ -42,15 +42,15 @@ import json
 import re
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from importlib import resources
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import InputError, KGError, RuleError
 from .io import atomic_write
 from .records import Paper, PaperExtraction
+from .resources import rules_path
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -233,11 +233,8 @@ class CorpusReport:
 
 
 def _default_mapping_path() -> Path:
-    """rules/eval_mappings.json: package data when installed, else the checkout's rules/."""
-    try:
-        return Path(str(resources.files("kg.rules"))) / _MAPPING_FILE
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[1] / "rules" / _MAPPING_FILE
+    """rules/eval_mappings.json, shipped with the package."""
+    return rules_path() / _MAPPING_FILE
 
 
 def load_mappings(extra: str | Path | None = None) -> dict[str, CorpusMapping]:

@@ -24,7 +24,6 @@ Examples
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 

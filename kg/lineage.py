@@ -70,9 +70,9 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 @lru_cache(maxsize=1)
 def load_lineage_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """The (size words, flavour words, non-model families) from rules/lineage.json."""
-    from .pipeline.stages import stage_rules_path
+    from .resources import rules_path
 
-    path = stage_rules_path() / "lineage.json"
+    path = rules_path() / "lineage.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return (
@@ -141,7 +141,7 @@ def parse_model_name(name: str) -> ModelName | None:
         low = c.lower()
         if _PARAMS.match(c) and not size:
             size = c
-        elif (p := _PATCH.match(c)) and not size:
+        elif _PATCH.match(c) and not size:
             size = c
         elif (v := _VERSION.match(c)) and not version and not flavour and "." not in c[-1:]:
             digits = v.group(1)

@@ -27,6 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .resources import queries_path
 
 __all__ = [
     "QueryResult",
@@ -233,13 +234,7 @@ def run_query(store_or_path: ox.Store | str | os.PathLike[str], sparql: str, *, 
 
 # ---------------------------------------------------------------------------- ready queries
 def _queries_dir() -> Path:
-    try:
-        from importlib import resources
-
-        return Path(str(resources.files("kg.queries")))
-    except ModuleNotFoundError:
-        # a source checkout: queries/ sits beside the kg package
-        return Path(__file__).resolve().parent.parent / "queries"
+    return queries_path()
 
 
 def _parse_header(path: Path) -> ReadyQuery:

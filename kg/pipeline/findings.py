@@ -31,7 +31,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import RuleError
-from .stages import read_stage_rules, sentence_bounds, stage_rules_path, token_lower
+from ..resources import rules_path
+from .stages import read_stage_rules, sentence_bounds, token_lower
 
 __all__ = ["FindingExtractor", "make_findings"]
 
@@ -66,7 +67,7 @@ class FindingExtractor:
 
     def __init__(self, nlp: Language, name: str = "kg_findings", *, rules_file: str = "findings.jsonl", rules_dir: str = ""):
         self.name = name
-        path = stage_rules_path(rules_dir or None) / rules_file
+        path = rules_path(rules_dir or None) / rules_file
         self.verbs: dict[str, tuple[str, str]] = {}
         self.nouns: dict[tuple[str, ...], tuple[str, str]] = {}
         units: dict[str, str] = {}
@@ -306,7 +307,7 @@ class FindingExtractor:
         return None
 
     def _metric(self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span]) -> None:
-        vs, ve, qs = f["_vs"], f["_ve"], f["_qstart"]
+        ve, qs = f["_ve"], f["_qstart"]
         after = f.get("_noun_end", ve)
         # a Metric mention right after the value, or right after its direction noun ("improvement in CHAIR_S")
         for j in (ve, ve + 1, after, after + 1):

@@ -21,7 +21,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import RuleError
-from .stages import read_stage_rules, stage_rules_path, token_lower
+from ..resources import rules_path
+from .stages import read_stage_rules, token_lower
 
 __all__ = ["PaperLinker", "make_links"]
 
@@ -69,7 +70,7 @@ class PaperLinker:
     def __init__(self, nlp: Language, name: str = "kg_links", *, rules_file: str = "links.jsonl", rules_dir: str = "", max_proposes: int = 2):
         self.name = name
         self.max_proposes = max_proposes
-        path = stage_rules_path(rules_dir or None) / rules_file
+        path = rules_path(rules_dir or None) / rules_file
         self.propose_cues = _CueIndex()
         self.use_cues = _CueIndex()
         self.appositives: list[tuple[tuple[str, ...], str]] = []

@@ -22,7 +22,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..errors import RuleError
-from .stages import read_stage_rules, stage_rules_path
+from ..resources import rules_path
+from .stages import read_stage_rules
 
 __all__ = ["OrgFinder", "make_orgs"]
 
@@ -42,7 +43,7 @@ class OrgFinder:
 
     def __init__(self, nlp: Language, name: str = "kg_orgs", *, rules_file: str = "orgs.jsonl", rules_dir: str = ""):
         self.name = name
-        path = stage_rules_path(rules_dir or None) / rules_file
+        path = rules_path(rules_dir or None) / rules_file
         self.strong: dict[str, str] = {}
         self.weak: dict[str, str] = {}
         self.lead: dict[str, str] = {}

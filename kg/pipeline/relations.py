@@ -23,7 +23,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import RuleError
-from .stages import read_stage_rules, sentence_bounds, stage_rules_path, token_lower
+from ..resources import rules_path
+from .stages import read_stage_rules, sentence_bounds, token_lower
 
 __all__ = ["RelationExtractor", "make_relations", "add_relation_components", "RELATION_LABELS", "CLASS_OF"]
 
@@ -157,7 +158,7 @@ class RelationExtractor:
 
     def __init__(self, nlp: Language, name: str = "kg_relations", *, rules_file: str = "relations.jsonl", rules_dir: str = ""):
         self.name = name
-        path = stage_rules_path(rules_dir or None) / rules_file
+        path = rules_path(rules_dir or None) / rules_file
         self.rules, self.blockers = load_relation_rules(nlp, path)
         self._by_types: dict[tuple[str, str], list[_Rule]] = defaultdict(list)
         labels = set(CLASS_OF)

@@ -11,32 +11,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from ..errors import RuleError
+from ..resources import rules_path
 
 __all__ = ["RuleError", "rules_path", "read_rules", "LABELS"]
 
 #: entity labels kg's entity components may emit
 LABELS = ("Method", "Model", "Architecture", "Dataset", "Task", "Metric")
-
-
-def rules_path(rules_dir: str | Path | None = None) -> Path:
-    """The folder rule files are read from: ``rules_dir`` when given, else the package data.
-
-    The installed package carries rules/ as ``kg.rules``; a source checkout that
-    was not installed falls back to rules/ at the repository root.
-    """
-    if rules_dir:
-        path = Path(rules_dir)
-        if not path.is_dir():
-            raise RuleError(f"{path}: rules folder does not exist")
-        return path
-    try:
-        return Path(str(resources.files("kg.rules")))
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "rules"
 
 
 def read_rules(

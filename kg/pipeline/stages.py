@@ -10,28 +10,14 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from ..errors import RuleError
 
-__all__ = ["add_relation_components", "read_stage_rules", "stage_rules_path", "STAGE_COMPONENTS"]
+__all__ = ["add_relation_components", "read_stage_rules", "STAGE_COMPONENTS"]
 
 #: the relation-stage components, in the order they must run
 STAGE_COMPONENTS = ("kg_orgs", "kg_relations", "kg_links", "kg_findings")
-
-
-def stage_rules_path(rules_dir: str | Path | None = None) -> Path:
-    """The rules folder: ``rules_dir`` when given, else the packaged ``kg.rules``, else rules/ of the checkout."""
-    if rules_dir:
-        path = Path(rules_dir)
-        if not path.is_dir():
-            raise RuleError(f"{path}: rules folder does not exist")
-        return path
-    try:
-        return Path(str(resources.files("kg.rules")))
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "rules"
 
 
 def read_stage_rules(path: str | Path) -> list[dict]:

@@ -13,13 +13,13 @@ Anything not listed is handled by the shape rules in :mod:`kg.readers.listing`.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import RuleError
+from ..resources import rules_path
 
 __all__ = ["ChromeRules", "load_chrome_rules", "DEFAULT_RULES_NAME"]
 
@@ -64,12 +64,8 @@ class ChromeRules:
 
 
 def _rules_path() -> Path:
-    """Where the packaged rules live: ``kg.rules`` when installed, else ``rules/`` of the checkout."""
-    try:
-        return Path(str(importlib.resources.files("kg.rules") / DEFAULT_RULES_NAME))
-    except ModuleNotFoundError:
-        # running from a source checkout that is not installed: rules/ sits beside kg/
-        return Path(__file__).resolve().parents[2] / "rules" / DEFAULT_RULES_NAME
+    """The packaged page-chrome rules."""
+    return rules_path() / DEFAULT_RULES_NAME
 
 
 def _phrase_regex(phrase: str) -> str:
