@@ -396,4 +396,5 @@ def _priority(t: str) -> int:
 def _is_long_form(form: str, key: str) -> bool:
     from .pipeline.normalize import compact_key, entity_key
 
-    return compact_key(entity_key(form)) == compact_key(key)
+    # the key may come from the lineage parser or an unsingularised form: normalise both sides
+    return compact_key(entity_key(form)) == compact_key(entity_key(key))

@@ -63,6 +63,8 @@ _VERSION = re.compile(r"^[vV]?(\d+(?:\.\d+)*[A-Za-z]?)$")
 _TAG = re.compile(r"^([A-Za-z])(\d+(?:\.\d+)?)$")
 _CTX = re.compile(r"^\d+(?:\.\d+)?[kK]$")
 _WORD = re.compile(r"^[A-Za-z][A-Za-z0-9.+]*$")
+# a coined name: all capitals (BERT, GPT) or a capital after the first letter (RoBERTa, DeBERTa)
+_NAME_LIKE = re.compile(r"^(?:[A-Z][A-Z0-9]+|[A-Za-z]+[A-Z][A-Za-z0-9]*)$")
 _ALLOWED = re.compile(r"^[\w.\-/+ ]+$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -178,6 +180,15 @@ def parse_model_name(name: str) -> ModelName | None:
         return None  # "layer 2", "step-3": lower-case words with a number
     if not version and not size and all(f.lower() not in flavour_words for f in flavour):
         return None  # only unknown words after the family: a phrase, not a variant
+    if (
+        not any(ch.isdigit() for ch in label)
+        and not size.isupper()  # "Stable Diffusion XL", "T5-XXL" name a size in capitals
+        and (" " in label or not _NAME_LIKE.match(family[0]))
+    ):
+        # "Multimodal Large Language Models", "Large Vision-Language Models": a class of
+        # models described in words, not a named variant (those carry a digit, or are one
+        # coined token such as "BERT-large" or "RoBERTa-base", or a size in capitals)
+        return None
     flav = "-".join(flavour)
     parts = ["-".join(family), version, size.replace("/", "-"), flav]
     key = "-".join(p.lower() for p in parts if p)

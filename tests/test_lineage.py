@@ -79,3 +79,11 @@ def test_lineage_different_variants_get_different_keys_same_family(a, b):
     ma, mb = parse_model_name(a), parse_model_name(b)
     assert ma.key != mb.key
     assert ma.family_key == mb.family_key
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Multimodal Large Language Models", "Large Vision-Language Models", "Large Language Model", "Multi-Modal Large"],
+)
+def test_lineage_model_classes_in_words_are_not_variants(name):
+    assert parse_model_name(name) is None
