@@ -1,31 +1,15 @@
 """Tests for kg.pipeline.findings: sentences with hand-set mentions -> expected findings."""
 
 import pytest
-import spacy
+from stage_helpers import run, stage_nlp
 
-from kg.pipeline.stages import add_relation_components
 
 MO, M, A, D, X = "Model", "Method", "Architecture", "Dataset", "Metric"
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return add_relation_components(nlp)
-
-
-def run(nlp, text, tags):
-    doc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
-    spans, pos = [], 0
-    for sub, label in tags:
-        i = text.index(sub, pos)
-        spans.append(doc.char_span(i, i + len(sub), label=label, span_id="test", alignment_mode="expand"))
-        pos = i + len(sub)
-    doc.ents = spans
-    for name in ("kg_orgs", "kg_relations", "kg_links", "kg_findings"):
-        doc = nlp.get_pipe(name)(doc)
-    return doc
+    return stage_nlp()
 
 
 def view(f):

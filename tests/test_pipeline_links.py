@@ -1,31 +1,16 @@
 """Tests for kg.pipeline.links and kg.pipeline.orgs: proposes / uses / affiliated_with."""
 
 import pytest
-import spacy
 
 from kg.pipeline.stages import STAGE_COMPONENTS, add_relation_components
+from stage_helpers import run, stage_nlp
 
 M, MO, A, D, T = "Method", "Model", "Architecture", "Dataset", "Task"
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return add_relation_components(nlp)
-
-
-def run(nlp, text, tags):
-    doc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
-    spans, pos = [], 0
-    for sub, label in tags:
-        i = text.index(sub, pos)
-        spans.append(doc.char_span(i, i + len(sub), label=label, span_id="test", alignment_mode="expand"))
-        pos = i + len(sub)
-    doc.ents = spans
-    for name in STAGE_COMPONENTS:
-        doc = nlp.get_pipe(name)(doc)
-    return doc
+    return stage_nlp()
 
 
 def links(doc, label):

@@ -6,39 +6,18 @@ entity components: each case lists the substrings to tag, in order of appearance
 
 import pytest
 import spacy
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.errors import RuleError
 from kg.pipeline.relations import RelationExtractor
-from kg.pipeline.stages import add_relation_components
+from stage_helpers import run, stage_nlp, tag
 
 M, MO, A, D, T, X = "Method", "Model", "Architecture", "Dataset", "Task", "Metric"
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return add_relation_components(nlp)
-
-
-def tag(nlp, text, tags):
-    """A Doc of ``text`` with sentences and ``doc.ents`` set from (substring, label) pairs, left to right."""
-    doc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
-    spans, pos = [], 0
-    for sub, label in tags:
-        i = text.index(sub, pos)
-        spans.append(doc.char_span(i, i + len(sub), label=label, span_id="test", alignment_mode="expand"))
-        pos = i + len(sub)
-    doc.ents = spans
-    return doc
-
-
-def run(nlp, text, tags):
-    doc = tag(nlp, text, tags)
-    for name in ("kg_orgs", "kg_relations", "kg_links", "kg_findings"):
-        doc = nlp.get_pipe(name)(doc)
-    return doc
+    return stage_nlp()
 
 
 def triples(doc):

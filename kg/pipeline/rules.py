@@ -27,18 +27,24 @@ def read_rules(
     *,
     required: Iterable[str] = ("id", "pattern"),
     labels: Iterable[str] | None = LABELS,
+    pattern_type: type = str,
 ) -> list[dict]:
     """Read one JSONL rule file into a list of dicts, validating every line.
 
     ``required`` names the keys each rule must carry; when ``labels`` is given,
-    a rule with a ``label`` key must use one of them. Raises :class:`RuleError`
-    ("<file>:<line>: <problem>") on the first bad line.
+    a rule with a ``label`` key must use one of them; a ``pattern`` must be of
+    ``pattern_type`` (a regex string, or a dict of cue lists for the relation
+    stage). Each rule gains ``_line`` and ``_where`` ("<file>:<line>") for error
+    messages. Raises :class:`RuleError` ("<file>:<line>: <problem>") on the first bad line.
     """
-    return list(_read_rules_cached(str(path), tuple(required), tuple(labels) if labels is not None else None))
+    labels = tuple(labels) if labels is not None else None
+    return [dict(r) for r in _read_rules_cached(str(path), tuple(required), labels, pattern_type)]
 
 
 @lru_cache(maxsize=64)
-def _read_rules_cached(path: str, required: tuple[str, ...], labels: tuple[str, ...] | None) -> tuple[dict, ...]:
+def _read_rules_cached(
+    path: str, required: tuple[str, ...], labels: tuple[str, ...] | None, pattern_type: type
+) -> tuple[dict, ...]:
     p = Path(path)
     try:
         lines = p.read_text(encoding="utf-8").splitlines()
@@ -63,11 +69,13 @@ def _read_rules_cached(path: str, required: tuple[str, ...], labels: tuple[str, 
                 raise RuleError(f"{p}:{n}: rule {rid!s} lacks {key!r}")
         if not isinstance(rule.get("id", ""), str):
             raise RuleError(f"{p}:{n}: rule id must be a string")
-        if "pattern" in rule and not isinstance(rule["pattern"], str):
-            raise RuleError(f"{p}:{n}: rule {rid} pattern must be a string")
+        if "pattern" in rule and not isinstance(rule["pattern"], pattern_type):
+            kind = "a string" if pattern_type is str else "an object"
+            raise RuleError(f"{p}:{n}: rule {rid} pattern must be {kind}")
         if labels is not None and "label" in rule and rule["label"] not in labels:
             raise RuleError(f"{p}:{n}: rule {rid} has unknown label {rule['label']!r} (expected one of {', '.join(labels)})")
         rule["_line"] = n
+        rule["_where"] = f"{p}:{n}"
         out.append(rule)
     return tuple(out)
 

@@ -8,11 +8,9 @@ string, so these files have their own small reader).
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
 from pathlib import Path
 
-from ..errors import RuleError
+from .rules import read_rules
 
 __all__ = ["add_relation_components", "read_stage_rules", "STAGE_COMPONENTS"]
 
@@ -21,39 +19,11 @@ STAGE_COMPONENTS = ("kg_orgs", "kg_relations", "kg_links", "kg_findings")
 
 
 def read_stage_rules(path: str | Path) -> list[dict]:
-    """Read a JSONL rule file whose lines are ``{"id", "label", "pattern": {...}}``.
+    """Read a relation-stage rule file: JSONL lines ``{"id", "label", "pattern": {...cue lists}}``.
 
-    Blank lines and lines starting with ``//`` are skipped. Raises RuleError
-    ("<file>:<line>: <problem>") on the first bad line.
+    Raises RuleError ("<file>:<line>: <problem>") on the first bad line.
     """
-    return [dict(r) for r in _read_cached(str(path))]
-
-
-@lru_cache(maxsize=32)
-def _read_cached(path: str) -> tuple[dict, ...]:
-    p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise RuleError(f"{p}: rule file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"{p}: cannot read rule file ({exc})") from None
-    out = []
-    for n, line in enumerate(lines, 1):
-        line = line.strip()
-        if not line or line.startswith("//"):
-            continue
-        try:
-            rule = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise RuleError(f"{p}:{n}: invalid JSON ({exc.msg})") from None
-        if not isinstance(rule, dict) or not isinstance(rule.get("id"), str) or not rule["id"]:
-            raise RuleError(f"{p}:{n}: a rule must be a JSON object with a string 'id'")
-        if not isinstance(rule.get("pattern"), dict):
-            raise RuleError(f"{p}:{n}: rule {rule['id']}: 'pattern' must be an object")
-        rule["_where"] = f"{p}:{n}"
-        out.append(rule)
-    return tuple(out)
+    return read_rules(path, labels=None, pattern_type=dict)
 
 
 def add_relation_components(nlp, *, rules_dir: str = ""):
