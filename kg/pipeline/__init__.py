@@ -54,11 +54,21 @@ SIZE_FULL_STOP = r"(?<=[0-9][A-Z])\.$"
 def split_size_full_stop(nlp: Language) -> Language:
     """Make ``nlp``'s tokenizer split a sentence-final "." off "405B." (kept: its other suffix rules)."""
     search = nlp.tokenizer.suffix_search
-    pattern = getattr(getattr(search, "__self__", None), "pattern", None)
-    if pattern is None:
-        nlp.tokenizer.suffix_search = re.compile(SIZE_FULL_STOP).search
-    elif SIZE_FULL_STOP not in pattern:
-        nlp.tokenizer.suffix_search = re.compile(f"{pattern}|{SIZE_FULL_STOP}").search
+    if getattr(search, "kg_size_full_stop", False):
+        return nlp
+    size_stop = re.compile(SIZE_FULL_STOP).search
+
+    # Folding the rule into spaCy's one suffix regex makes every suffix search about 4x
+    # slower (the look-behind alternative defeats the regex engine's literal scan), so
+    # spaCy's regex runs first and ours only on the rare token that ends "<digit><capital>."
+    def suffix_search(text: str):
+        found = search(text) if search is not None else None
+        if found is None and len(text) > 2 and text[-1] == "." and text[-2].isupper():
+            return size_stop(text)
+        return found
+
+    suffix_search.kg_size_full_stop = True
+    nlp.tokenizer.suffix_search = suffix_search
     return nlp
 
 

@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Span
 from ..errors import RuleError
 from ..resources import rules_path
 from .stages import read_stage_rules, sentence_bounds, token_lower
+from .candidates import doc_text
 
 __all__ = ["FindingExtractor", "make_findings"]
 
@@ -177,13 +178,14 @@ class FindingExtractor:
         proposed = None
         if Doc.has_extension("kg_links"):
             proposed = next((s for label, s, _ in doc._.kg_links or () if label == "proposes" and s.label_ in _SUBJECT_TYPES), None)
-        if not _DIGIT.search(doc.text):
+        text = doc_text(doc)
+        if not _DIGIT.search(text):
             doc._.kg_findings = findings
             return doc
         lower = token_lower(doc)
         for a, b in sentence_bounds(doc):
             sent = doc[a:b]
-            if not _DIGIT.search(sent.text):
+            if not _DIGIT.search(text, sent.start_char, sent.end_char):
                 continue
             findings.extend(self._sentence(doc, sent, ent_tok, proposed, lower))
         doc._.kg_findings = findings
@@ -193,7 +195,7 @@ class FindingExtractor:
         s0, s1 = sent.start, sent.end
         base = sent.start_char
         raw = []  # (value tok start, value tok end (incl. unit), match)
-        for m in self.regex.finditer(sent.text):
+        for m in self.regex.finditer(doc_text(doc)[base : sent.end_char]):
             span = doc.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
             if span is None or any(t in ent_tok for t in range(span.start, span.end)):
                 continue
@@ -262,7 +264,7 @@ class FindingExtractor:
             if not a["settings"] and b["settings"] and "and" in lower[a["_ve"] : b["_vs"]]:
                 a["settings"] = list(b["settings"])
         for f in out:
-            f["text"] = doc.text[f["start"] : f["end"]]
+            f["text"] = doc_text(doc)[f["start"] : f["end"]]
             for k in [k for k in f if k.startswith("_")]:
                 del f[k]
         return out

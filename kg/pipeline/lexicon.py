@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.vocab import Vocab
 from spacy.tokens import Doc
 
 from .candidates import add_candidate
@@ -35,9 +36,19 @@ class LexiconMatcher:
                     key = f"{rule['label']}|{rule['id']}" + ("|amb" if rule.get("ambiguous") else "")
                     sensitive = rule.get("case_sensitive") or rule.get("ambiguous")
                     (exact if sensitive else lower).setdefault(key, []).append(rule["pattern"])
+        # Patterns are tokenised by a scratch copy of the tokenizer: feeding ~27k names
+        # through nlp's own tokenizer fills its cache and vocab with them and makes every
+        # later document tokenise about 4x slower. Matching compares hashed attributes,
+        # which do not depend on the vocab, so the scratch docs match nlp's docs.
+        scratch = nlp.tokenizer.__class__(
+            Vocab(strings=[], lex_attr_getters=nlp.vocab.lex_attr_getters), rules=nlp.Defaults.tokenizer_exceptions,
+            prefix_search=nlp.tokenizer.prefix_search, suffix_search=nlp.tokenizer.suffix_search,
+            infix_finditer=nlp.tokenizer.infix_finditer, token_match=nlp.tokenizer.token_match,
+            url_match=nlp.tokenizer.url_match,
+        )
         for table, matcher in ((exact, self.exact), (lower, self.lower)):
             for key, patterns in table.items():
-                matcher.add(key, list(nlp.tokenizer.pipe(patterns)))
+                matcher.add(key, list(scratch.pipe(patterns)))
                 if key.endswith("|amb"):
                     self.ambiguous_keys.add(nlp.vocab.strings[key])
 
