@@ -100,6 +100,17 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
 
+    def _discard(self, length: int) -> None:
+        """Read and drop a refused body (up to 16x the limit), so the client reads our 413
+        instead of a connection reset; past that the connection is simply closed."""
+        self.close_connection = True
+        left = min(length, 16 * MAX_BODY)
+        while left > 0:
+            chunk = self.rfile.read(min(left, 65536))
+            if not chunk:
+                break
+            left -= len(chunk)
+
     def _error(self, status: HTTPStatus, message: str) -> None:
         self._send(int(status), message.rstrip() + "\n")
 
@@ -142,6 +153,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             return self._error(HTTPStatus.BAD_REQUEST, "bad Content-Length")
         if length > MAX_BODY:
+            self._discard(length)
             return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes")
         body = self.rfile.read(length).decode("utf-8", "replace") if length > 0 else ""
         if ctype == "application/sparql-update":
