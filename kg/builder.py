@@ -27,10 +27,12 @@ from .errors import OutputError
 from .graph import DEFAULT_MAX_EVIDENCE, add_extraction, add_paper_source, finalize, new_graph, paper_node_id
 from .records import Paper, PaperExtraction
 
-__all__ = ["build_graph", "write_outputs", "OUTPUT_FILES", "BuildSummary", "Progress"]
+__all__ = ["build_graph", "write_outputs", "OUTPUT_FILES", "RDF_FILES", "BuildSummary", "Progress"]
 
-#: every file ``kg build`` writes, in the order it writes them
+#: every file ``kg build`` writes by default, in the order it writes them
 OUTPUT_FILES: tuple[str, ...] = ("graph.json", "graph.graphml", "graph.ttl", "ontology.ttl", "graph.html")
+#: the RDF file written for each ``--format``
+RDF_FILES: dict[str, str] = {"turtle": "graph.ttl", "nt": "graph.nt", "json-ld": "graph.jsonld"}
 
 
 class Progress:
@@ -168,13 +170,18 @@ def write_outputs(
     *,
     base: str | None = None,
     max_nodes: int | None = None,
+    rdf_formats: Iterable[str] = ("turtle",),
     writers: dict[str, Callable[[nx.MultiDiGraph, Path], None]] | None = None,
 ) -> BuildSummary:
-    """Write every export of ``graph`` into ``out_dir``, all or nothing."""
+    """Write every export of ``graph`` into ``out_dir``, all or nothing.
+
+    ``rdf_formats`` picks the RDF serialisations (turtle -> graph.ttl, nt -> graph.nt,
+    json-ld -> graph.jsonld).
+    """
     from .io import ensure_dir
 
     out = ensure_dir(out_dir)
-    writers = writers or default_writers(base=base, max_nodes=max_nodes)
+    writers = writers or default_writers(base=base, max_nodes=max_nodes, rdf_formats=rdf_formats)
     try:
         staging = Path(tempfile.mkdtemp(prefix=".kg-staging-", dir=out))
     except OSError as exc:
@@ -198,19 +205,23 @@ def write_outputs(
     )
 
 
-def default_writers(*, base: str | None = None, max_nodes: int | None = None) -> dict[str, Callable]:
-    """The writer for each of :data:`OUTPUT_FILES`."""
+def default_writers(
+    *, base: str | None = None, max_nodes: int | None = None, rdf_formats: Iterable[str] = ("turtle",)
+) -> dict[str, Callable]:
+    """The writer for each output file: :data:`OUTPUT_FILES`, with the RDF files of ``rdf_formats``."""
     from .export.html import write_html
     from .export.json import write_graphml, write_json
-    from .export.rdf import write_ontology, write_rdf
+    from .export.rdf import FORMATS, write_ontology, write_rdf
     from .namespaces import DEFAULT_BASE
 
     rdf_kw = {"base": base or DEFAULT_BASE}
     html_kw = {"max_nodes": max_nodes} if max_nodes is not None else {}
-    return {
-        "graph.json": write_json,
-        "graph.graphml": write_graphml,
-        "graph.ttl": lambda g, p: write_rdf(g, p, format="turtle", **rdf_kw),
-        "ontology.ttl": lambda g, p: write_ontology(p),
-        "graph.html": lambda g, p: write_html(g, p, **html_kw),
-    }
+    writers: dict[str, Callable] = {"graph.json": write_json, "graph.graphml": write_graphml}
+    for name in rdf_formats:
+        fmt = FORMATS.get(name)
+        if fmt is None:
+            raise OutputError(f"unknown RDF format {name!r} (choose from {', '.join(RDF_FILES)})")
+        writers[RDF_FILES[fmt]] = lambda g, p, fmt=fmt: write_rdf(g, p, format=fmt, **rdf_kw)
+    writers["ontology.ttl"] = lambda g, p: write_ontology(p)
+    writers["graph.html"] = lambda g, p: write_html(g, p, **html_kw)
+    return writers

@@ -123,3 +123,21 @@ def test_cli_build_output_path_that_is_a_file_fails_cleanly(tmp_path, capsys):
     err = capsys.readouterr().err
     assert str(target) in err and len(err.strip().splitlines()) == 1
     assert target.read_text() == "I am a file"
+
+
+@pytest.mark.parametrize(
+    "formats,files",
+    [(["nt"], {"graph.nt": "nt"}), (["turtle", "json-ld"], {"graph.ttl": "turtle", "graph.jsonld": "json-ld"})],
+)
+def test_cli_build_format_picks_the_rdf_serialisations(tmp_path, formats, files):
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps({"title": "A", "abstract": "We fine-tune Llama 2 with LoRA on GSM8K."}) + "\n")
+    out = tmp_path / "out"
+    args = ["build", str(good), "-o", str(out), "-q"]
+    for f in formats:
+        args += ["--format", f]
+    assert main(args) == 0
+    written = set(os.listdir(out))
+    assert {"graph.json", "graph.graphml", "ontology.ttl", "graph.html"} | set(files) == written
+    sizes = {name: len(rdflib.Graph().parse(out / name, format=fmt)) for name, fmt in files.items()}
+    assert len(set(sizes.values())) == 1 and next(iter(sizes.values())) > 10  # the same triples in every format
