@@ -1,7 +1,7 @@
 """Resolve candidate mentions into the final, non-overlapping ``doc.ents``.
 
 Candidates from all evidence components are ranked by length (longer spans
-carry more of the name: "LLaVA-1.5-7B" over "LLaVA") and then by the
+carry more of the name: "Qwen2.5-7B" over "Qwen") and then by the
 priority of their rule (rules/priorities.jsonl, longest id prefix wins), and
 picked greedily. Generic mentions ("the model", "baseline") are dropped, and
 so are adjectives built on a name ("Transformer-based", "ImageNet-trained",
