@@ -11,7 +11,7 @@ from typing import IO
 
 from .errors import OutputError
 
-__all__ = ["atomic_write", "ensure_dir"]
+__all__ = ["atomic_write", "ensure_dir", "write_bytes_atomic"]
 
 
 def ensure_dir(path: str | os.PathLike[str]) -> Path:
@@ -48,3 +48,14 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | 
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically; an OS error becomes :class:`OutputError` naming the file."""
+    target = Path(path)
+    try:
+        with atomic_write(target, "wb", encoding=None) as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    return target

@@ -36,8 +36,8 @@ import networkx as nx
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SDO, SKOS
 
-from ..errors import KGError, OutputError
-from ..io import atomic_write
+from ..errors import KGError
+from ..io import write_bytes_atomic
 from ..namespaces import (
     DEFAULT_BASE,
     KG,
@@ -371,13 +371,7 @@ def write_rdf(graph: nx.MultiDiGraph, path: str | os.PathLike[str], *, format: s
     invalid base, :class:`OutputError` if the file cannot be written.
     """
     data = serialize(to_rdf(graph, base=base), format, base=base)
-    target = Path(path)
-    try:
-        with atomic_write(target, "wb") as fh:
-            fh.write(data)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
-    return target
+    return write_bytes_atomic(path, data)
 
 
 def ontology_path() -> Path:
@@ -388,10 +382,4 @@ def ontology_path() -> Path:
 def write_ontology(path: str | os.PathLike[str]) -> Path:
     """Write kg's ontology (Turtle) to ``path`` atomically; returns the path."""
     data = ontology_path().read_bytes()
-    target = Path(path)
-    try:
-        with atomic_write(target, "wb") as fh:
-            fh.write(data)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
-    return target
+    return write_bytes_atomic(path, data)
