@@ -11,6 +11,7 @@ import networkx as nx
 import pytest
 
 from kg.export.html import write_html
+from test_html import _evidence as _ev
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium (/usr/bin/chromium) is not installed")
@@ -29,15 +30,6 @@ XSS_TITLE = "<img src=x onerror=alert(1)>"
 P1 = "paper/arxiv:2401.00001"
 P2 = "paper/sha:0123456789abcdef"
 SAE = "entity/sparse-autoencoder"
-
-
-def _ev(paper: str, content: str, sentence: str, mention: str, *, sent_start: bool = True, rule: str = "lexicon") -> dict:
-    at = content.index(sentence)
-    start = content.index(mention, at)
-    ev = {"paper": paper, "sentence": sentence, "start": start, "end": start + len(mention), "rule": rule}
-    if sent_start:
-        ev["sent_start"] = at
-    return ev
 
 
 def browser_graph() -> nx.MultiDiGraph:
