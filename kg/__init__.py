@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, KGError, OutputError, QueryError, RuleError
 
@@ -38,8 +38,20 @@ __all__ = [
 ]
 
 
-def build(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, jobs: int = 1) -> "nx.MultiDiGraph":
+def build(
+    paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+    *,
+    jobs: int = 1,
+    client: Any = None,
+    scheduler: str = "local",
+    address: str | None = None,
+) -> "nx.MultiDiGraph":
     """Build the graph of the papers in ``paths`` (files or folders).
+
+    ``jobs`` > 1 runs the pipeline in worker processes. ``client`` (a
+    ``dask.distributed.Client``), ``address`` (a Dask scheduler) or
+    ``scheduler="dask"`` (a LocalCluster of ``jobs`` workers) runs it on Dask;
+    see :mod:`kg.distributed`. Every way gives the same graph.
 
     Examples
     --------
@@ -54,7 +66,7 @@ def build(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, j
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    return build_graph(paths, jobs=jobs)
+    return build_graph(paths, jobs=jobs, client=client, scheduler=scheduler, address=address)
 
 
 def load(path: str | os.PathLike[str]) -> "nx.MultiDiGraph":
@@ -64,11 +76,19 @@ def load(path: str | os.PathLike[str]) -> "nx.MultiDiGraph":
     return read_json(path)
 
 
-def merge(graph: "nx.MultiDiGraph", paths: Iterable[str | os.PathLike[str]], *, jobs: int = 1) -> "nx.MultiDiGraph":
-    """Add the papers in ``paths`` to an existing ``graph`` (in place) and return it."""
+def merge(
+    graph: "nx.MultiDiGraph", paths: Iterable[str | os.PathLike[str]], *, jobs: int = 1, client: Any = None
+) -> "nx.MultiDiGraph":
+    """Add the papers in ``paths`` to an existing ``graph`` and return it.
+
+    Papers the graph holds are not processed again. In one process (the default)
+    ``graph`` is extended in place; on Dask (``client``) a new graph is returned.
+    """
     from .builder import build_graph
 
-    return build_graph(paths, graph=graph, jobs=jobs)
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    return build_graph(paths, graph=graph, jobs=jobs, client=client)
 
 
 def to_rdf(graph: "nx.MultiDiGraph", **kwargs) -> "rdflib.Graph":

@@ -10,21 +10,23 @@ good output untouched.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
-from .errors import OutputError
-from .graph import DEFAULT_MAX_EVIDENCE, add_extraction, add_paper_source, finalize, new_graph, paper_node_id
+from .errors import KGError, OutputError
+from .graph import DEFAULT_MAX_EVIDENCE, add_extraction, add_sources, finalize, new_graph, paper_node_id
 from .records import Paper, PaperExtraction
 
 __all__ = ["build_graph", "write_outputs", "OUTPUT_FILES", "RDF_FILES", "BuildSummary", "Progress"]
@@ -33,6 +35,8 @@ __all__ = ["build_graph", "write_outputs", "OUTPUT_FILES", "RDF_FILES", "BuildSu
 OUTPUT_FILES: tuple[str, ...] = ("graph.json", "graph.graphml", "graph.ttl", "ontology.ttl", "graph.html")
 #: the RDF file written for each ``--format``
 RDF_FILES: dict[str, str] = {"turtle": "graph.ttl", "nt": "graph.nt", "json-ld": "graph.jsonld"}
+#: where the pipeline runs: this machine (``jobs`` processes) or a Dask cluster
+SCHEDULERS: tuple[str, ...] = ("local", "dask")
 
 
 class Progress:
@@ -75,27 +79,44 @@ def build_graph(
     batch_size: int = 64,
     max_evidence: int = DEFAULT_MAX_EVIDENCE,
     progress: Progress | None = None,
+    scheduler: str = "local",
+    client: Any = None,
+    address: str | None = None,
+    reader_options: dict[str, Any] | None = None,
 ) -> nx.MultiDiGraph:
     """Read papers from ``paths`` and merge what the pipeline extracts into a graph.
 
     ``graph`` is an existing graph to extend (a new batch of papers); papers it
     already holds are not processed again. ``jobs`` > 1 runs the pipeline in that
-    many worker processes.
+    many worker processes. ``scheduler="dask"`` (or a ``client``) runs the build on
+    Dask instead (see :mod:`kg.distributed`): on the cluster at ``address``, or on
+    a LocalCluster of ``jobs`` workers. Every path gives the same graph.
+    ``reader_options`` are passed to :func:`kg.readers.read_papers` (e.g.
+    ``title_field`` / ``text_field``).
     """
+    if scheduler not in SCHEDULERS:
+        raise KGError(f"unknown scheduler {scheduler!r} (choose from {', '.join(SCHEDULERS)})")
+    if client is not None or address is not None or scheduler == "dask":
+        from .distributed import build_on_dask
+
+        if reader_options:
+            raise KGError("--title-field / --text-field are not supported with the dask scheduler yet")
+        return build_on_dask(paths, graph=graph, client=client, address=address, jobs=max(jobs, 1), max_evidence=max_evidence)
     from .readers import read_papers
 
     g = graph if graph is not None else new_graph()
     # Duplicates (one card under two topics, a re-run batch) are extracted once; their
     # extra sources and topics are folded into the paper node. Only ids are held, not texts.
     seen: set[str] = set()
-    late: list[Paper] = []
+    late: list[tuple[str, str, tuple[str, ...]]] = []
 
     def fresh() -> Iterator[Paper]:
-        for paper in read_papers(paths):
-            if paper_node_id(paper.id) in g:
-                add_paper_source(g, paper)
+        for paper in read_papers(paths, **(reader_options or {})):
+            pid = paper_node_id(paper.id)
+            if pid in g:
+                add_sources(g.nodes[pid], (paper.source,), paper.topics)
             elif paper.id in seen:
-                late.append(Paper(id=paper.id, title=None, text="", source=paper.source, topics=paper.topics))
+                late.append((pid, paper.source, tuple(paper.topics)))
             else:
                 seen.add(paper.id)
                 yield paper
@@ -104,15 +125,19 @@ def build_graph(
         add_extraction(g, ext, max_evidence=max_evidence)
         if progress is not None:
             progress.update()
-    for paper in late:
-        add_paper_source(g, paper)
+    for pid, source, topics in late:
+        add_sources(g.nodes[pid], (source,), topics)
     if progress is not None:
         progress.close()
     return finalize(g)
 
 
 def extract_papers(papers: Iterable[Paper], *, jobs: int = 1, batch_size: int = 64) -> Iterator[PaperExtraction]:
-    """Run kg's pipeline over ``papers``, in this process or in ``jobs`` workers, in input order."""
+    """Run kg's pipeline over ``papers``, in this process or in ``jobs`` workers, in input order.
+
+    With workers, at most ``2 * jobs`` batches are in flight at a time, so memory
+    holds a few batches of text, never the corpus.
+    """
     from .extract import extract
     from .pipeline import load_pipeline
 
@@ -120,8 +145,14 @@ def extract_papers(papers: Iterable[Paper], *, jobs: int = 1, batch_size: int = 
         yield from extract(load_pipeline(), papers, batch_size=batch_size)
         return
     chunks = _chunks(papers, batch_size)
+    pending: deque[Future] = deque()
     with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init) as pool:
-        yield from (ext for batch in pool.map(_worker_extract, chunks) for ext in batch)
+        for batch in chunks:
+            pending.append(pool.submit(_worker_extract, batch))
+            if len(pending) >= 2 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
 
 def _chunks(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -171,30 +202,36 @@ def write_outputs(
     base: str | None = None,
     max_nodes: int | None = None,
     rdf_formats: Iterable[str] = ("turtle",),
+    evidence: str | None = None,
+    jobs: int = 1,
     writers: dict[str, Callable[[nx.MultiDiGraph, Path], None]] | None = None,
 ) -> BuildSummary:
     """Write every export of ``graph`` into ``out_dir``, all or nothing.
 
     ``rdf_formats`` picks the RDF serialisations (turtle -> graph.ttl, nt -> graph.nt,
-    json-ld -> graph.jsonld).
+    json-ld -> graph.jsonld); an RDF file of a format not written this time is
+    removed, so no stale graph sits beside fresh ones. ``evidence`` is the RDF
+    evidence level (see :mod:`kg.export.rdf`). ``jobs`` > 1 runs the writers in
+    that many forked processes. The folder is locked for the whole write
+    (:class:`kg.outdir.OutputLock`), and the new files replace the old ones
+    together or not at all (:func:`kg.outdir.swap_in`).
     """
     from .io import ensure_dir
+    from .outdir import OutputLock, clean_stale_staging, make_staging, swap_in
 
     out = ensure_dir(out_dir)
-    writers = writers or default_writers(base=base, max_nodes=max_nodes, rdf_formats=rdf_formats)
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".kg-staging-", dir=out))
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
-    try:
-        for name, write in writers.items():
-            write(graph, staging / name)
-        for name in writers:
-            os.replace(staging / name, out / name)
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot write outputs ({exc.strerror or exc})") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    writers = writers or default_writers(base=base, max_nodes=max_nodes, rdf_formats=rdf_formats, evidence=evidence)
+    stale = [name for name in RDF_FILES.values() if name not in writers]
+    with OutputLock(out):
+        clean_stale_staging(out)
+        staging = make_staging(out)
+        try:
+            _run_writers(graph, staging, writers, jobs)
+            swap_in(staging, out, list(writers), remove=stale)
+        except OSError as exc:
+            raise OutputError(f"{out}: cannot write outputs ({exc.strerror or exc})") from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     types = [d.get("type") for _, d in graph.nodes(data=True)]
     return BuildSummary(
         papers=types.count("Paper"),
@@ -205,23 +242,90 @@ def write_outputs(
     )
 
 
+def _run_writers(graph: nx.MultiDiGraph, staging: Path, writers: dict[str, Callable], jobs: int) -> None:
+    """Run each writer into ``staging``; with ``jobs`` > 1, in forked processes sharing the graph."""
+    import multiprocessing as mp
+
+    if jobs <= 1 or len(writers) <= 1 or "fork" not in mp.get_all_start_methods():
+        for name, write in writers.items():
+            write(graph, staging / name)
+        return
+    ctx = mp.get_context("fork")
+    todo = list(writers.items())
+    running: list[tuple[str, Any, Any]] = []
+    failure: str | None = None
+    while todo or running:
+        while todo and len(running) < jobs and failure is None:
+            name, write = todo.pop(0)
+            recv, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_write_in_child, args=(write, graph, staging / name, send), daemon=True)
+            proc.start()
+            send.close()
+            running.append((name, proc, recv))
+        if failure is not None:
+            todo.clear()
+        name, proc, recv = running.pop(0)
+        message = recv.recv() if recv.poll(None) else None
+        proc.join()
+        recv.close()
+        if (message or proc.exitcode) and failure is None:
+            failure = message or f"{staging.parent / name}: writer stopped (exit code {proc.exitcode})"
+    if failure is not None:
+        raise OutputError(failure)
+
+
+def _write_in_child(write: Callable, graph: nx.MultiDiGraph, path: Path, send) -> None:
+    try:
+        write(graph, path)
+        send.send("")
+    except KGError as exc:
+        send.send(str(exc))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent as one line
+        send.send(f"{path.name}: {type(exc).__name__}: {exc}")
+    finally:
+        send.close()
+
+
 def default_writers(
-    *, base: str | None = None, max_nodes: int | None = None, rdf_formats: Iterable[str] = ("turtle",)
+    *,
+    base: str | None = None,
+    max_nodes: int | None = None,
+    rdf_formats: Iterable[str] = ("turtle",),
+    evidence: str | None = None,
 ) -> dict[str, Callable]:
     """The writer for each output file: :data:`OUTPUT_FILES`, with the RDF files of ``rdf_formats``."""
     from .export.html import write_html
     from .export.json import write_graphml, write_json
     from .export.rdf import FORMATS, write_ontology, write_rdf
-    from .namespaces import DEFAULT_BASE
+    from .namespaces import DEFAULT_BASE, check_base
 
-    rdf_kw = {"base": base or DEFAULT_BASE}
+    rdf_kw: dict[str, Any] = {"base": base or DEFAULT_BASE}
+    check_base(rdf_kw["base"])  # fail before anything is written
+    if evidence is not None:
+        from .export.rdf import EVIDENCE_LEVELS
+
+        if evidence not in EVIDENCE_LEVELS:
+            raise OutputError(f"unknown evidence level {evidence!r} (choose from {', '.join(EVIDENCE_LEVELS)})")
+        rdf_kw["evidence"] = evidence
     html_kw = {"max_nodes": max_nodes} if max_nodes is not None else {}
     writers: dict[str, Callable] = {"graph.json": write_json, "graph.graphml": write_graphml}
     for name in rdf_formats:
         fmt = FORMATS.get(name)
         if fmt is None:
             raise OutputError(f"unknown RDF format {name!r} (choose from {', '.join(RDF_FILES)})")
-        writers[RDF_FILES[fmt]] = lambda g, p, fmt=fmt: write_rdf(g, p, format=fmt, **rdf_kw)
-    writers["ontology.ttl"] = lambda g, p: write_ontology(p)
-    writers["graph.html"] = lambda g, p: write_html(g, p, **html_kw)
+        writers[RDF_FILES[fmt]] = functools.partial(_write_rdf, format=fmt, **rdf_kw)
+    writers["ontology.ttl"] = _write_ontology
+    writers["graph.html"] = functools.partial(write_html, **html_kw)
     return writers
+
+
+def _write_rdf(graph: nx.MultiDiGraph, path: Path, **kw: Any) -> None:
+    from .export.rdf import write_rdf
+
+    write_rdf(graph, path, **kw)
+
+
+def _write_ontology(graph: nx.MultiDiGraph, path: Path) -> None:
+    from .export.rdf import write_ontology
+
+    write_ontology(path)

@@ -39,6 +39,7 @@ __all__ = [
     "add_paper_source",
     "merge",
     "compose",
+    "compose_all",
     "finalize",
     "paper_node_id",
     "entity_node_id",
@@ -64,6 +65,9 @@ _TYPE_PRIORITY = ("Model", "Dataset", "Method", "Architecture", "Metric", "Task"
 #: evidence kept per entity-entity edge; ``count`` still counts every occurrence.
 #: Without a cap, co-occurrence evidence would grow with the corpus, not the graph.
 DEFAULT_MAX_EVIDENCE = 10
+#: distinct entities of one sentence that co-occurrence pairs are made of (the
+#: first ones by node id); real sentences name far fewer
+MAX_COOCCURRING = 40
 
 
 def paper_node_id(paper_id: str) -> str:
@@ -101,9 +105,16 @@ def merge(
 
 def add_paper_source(graph: nx.MultiDiGraph, paper: Paper) -> None:
     """Record that a paper already in ``graph`` was also read from ``paper.source`` under its topics."""
-    node = graph.nodes[paper_node_id(paper.id)]
-    node["sources"] = sorted(set(node["sources"]) | {paper.source})
-    node["topics"] = sorted(set(node["topics"]) | set(paper.topics))
+    add_sources(graph.nodes[paper_node_id(paper.id)], (paper.source,), paper.topics)
+
+
+def add_sources(node: dict[str, Any], sources: Iterable[str], topics: Iterable[str]) -> None:
+    """Fold more sources and topics into a paper node's sorted lists (no-op when nothing is new)."""
+    for attr, new in (("sources", sources), ("topics", topics)):
+        have = node.setdefault(attr, [])
+        extra = [x for x in new if x not in have] if len(have) < 8 else list(set(new) - set(have))
+        if extra:
+            node[attr] = sorted(set(have).union(extra))
 
 
 def add_extraction(graph: nx.MultiDiGraph, ext: PaperExtraction, *, max_evidence: int = DEFAULT_MAX_EVIDENCE) -> bool:
@@ -134,24 +145,31 @@ def add_extraction(graph: nx.MultiDiGraph, ext: PaperExtraction, *, max_evidence
     canon = _canonical_keys(graph)
 
     # An acronym defined in this paper means its long form here, whatever it
-    # meant elsewhere; a bare acronym falls back to the corpus-wide definition.
+    # meant elsewhere. A bare acronym keeps its own node until finalize() folds
+    # it into the corpus-wide definition (the first one in input order): doing
+    # that once, at the end, is what makes a build in parts (compose) equal to
+    # a build in one go, whichever part saw the definition.
     local: dict[str, str] = {}
     for a in ext.aliases:
         short, long = canon(ext.mentions[a.short].key), canon(ext.mentions[a.long].key)
         if short != long:
             local[short] = long
-            if short not in alias_keys:
-                alias_keys[short] = long
-                if entity_node_id(short) in graph:
-                    _contract(graph, entity_node_id(short), entity_node_id(long))
+            alias_keys.setdefault(short, long)
 
     def resolve(key: str) -> str:
         key = canon(key)
-        return local.get(key) or alias_keys.get(key) or key
+        return local.get(key) or key
+
+    # one string per sentence, shared by every evidence item that quotes it
+    whole = (0, len(content))
+    sentence_text: dict[int, str] = {}
 
     def evidence(sent: int, start: int, end: int, rule: str) -> dict[str, Any]:
-        s, e = ext.sentences[sent] if 0 <= sent < len(ext.sentences) else (0, len(content))
-        return {"paper": pid, "sentence": content[s:e], "sent_start": s, "start": start, "end": end, "rule": rule}
+        s, e = ext.sentences[sent] if 0 <= sent < len(ext.sentences) else whole
+        text = sentence_text.get(sent)
+        if text is None:
+            text = sentence_text[sent] = content[s:e]
+        return {"paper": pid, "sentence": text, "sent_start": s, "start": start, "end": end, "rule": rule}
 
     node_of: list[str] = []
     for m in ext.mentions:
@@ -170,7 +188,9 @@ def add_extraction(graph: nx.MultiDiGraph, ext: PaperExtraction, *, max_evidence
     for m, nid in zip(ext.mentions, node_of):
         by_sentence.setdefault(m.sent, set()).add(nid)
     for sent, nodes in by_sentence.items():
-        ordered = sorted(nodes)
+        # pairs grow with the square of a sentence's entities: a hostile "sentence"
+        # listing thousands of names would otherwise cost memory quadratic in it
+        ordered = sorted(nodes)[:MAX_COOCCURRING]
         s, e = ext.sentences[sent] if 0 <= sent < len(ext.sentences) else (0, len(content))
         for i, u in enumerate(ordered):
             for v in ordered[i + 1 :]:
@@ -252,15 +272,16 @@ def _add_lineage(graph: nx.MultiDiGraph, nid: str, text: str, ev: dict[str, Any]
     if parsed is None:
         return
     node = graph.nodes[nid]
-    for attr in ("family", "version", "size", "flavour"):
-        node[attr] = getattr(parsed, attr, None) or ""
+    if not node.get("family"):  # the first parse wins, as in compose()
+        for attr in ("family", "version", "size", "flavour"):
+            node[attr] = getattr(parsed, attr, None) or ""
     family_id = entity_node_id(canon(parsed.family_key))
     if family_id == nid:
         return
     if family_id not in graph:
         graph.add_node(
             family_id, type="Model", key=family_id.split("/", 1)[1], label=parsed.family,
-            aliases=[], n_papers=0, forms={}, type_votes={"Model": 1},
+            aliases=[], n_papers=0, forms={}, type_votes={},  # typed Model until a mention votes
         )
     _add_edge(graph, nid, family_id, "variant_of", ev, max_evidence)
 
@@ -275,7 +296,7 @@ def _add_edge(graph: nx.MultiDiGraph, u: str, v: str, key: str, ev: dict[str, An
         graph.add_edge(u, v, key=key, count=1, evidence=[ev])
 
 
-def _contract(graph: nx.MultiDiGraph, old: str, new: str) -> None:
+def _contract(graph: nx.MultiDiGraph, old: str, new: str, max_evidence: int = DEFAULT_MAX_EVIDENCE) -> None:
     """Fold node ``old`` into ``new`` (an acronym met before its definition)."""
     if old == new or old not in graph:
         return
@@ -288,10 +309,10 @@ def _contract(graph: nx.MultiDiGraph, old: str, new: str) -> None:
             for k, n in data.get(attr, {}).items():
                 target.setdefault(attr, {})[k] = target.get(attr, {}).get(k, 0) + n
     for u, _, k, d in list(graph.in_edges(old, keys=True, data=True)):
-        _merge_edge(graph, new if u == old else u, new, k, d, DEFAULT_MAX_EVIDENCE)
+        _merge_edge(graph, new if u == old else u, new, k, d, max_evidence)
     for _, v, k, d in list(graph.out_edges(old, keys=True, data=True)):
         if v != old:
-            _merge_edge(graph, new, v, k, d, DEFAULT_MAX_EVIDENCE)
+            _merge_edge(graph, new, v, k, d, max_evidence)
     graph.remove_node(old)
 
 
@@ -310,46 +331,87 @@ def _merge_edge(graph: nx.MultiDiGraph, u: str, v: str, key: str, d: dict[str, A
         graph.add_edge(u, v, key=key, **{**d, "evidence": list(d.get("evidence", []))})
 
 
-def compose(graph: nx.MultiDiGraph, other: nx.MultiDiGraph, *, max_evidence: int = DEFAULT_MAX_EVIDENCE) -> nx.MultiDiGraph:
+def compose(
+    graph: nx.MultiDiGraph,
+    other: nx.MultiDiGraph,
+    *,
+    max_evidence: int = DEFAULT_MAX_EVIDENCE,
+    final: bool = True,
+) -> nx.MultiDiGraph:
     """Merge ``other`` into ``graph`` in place (the reduce step of a distributed build).
 
-    Papers present in both keep one node; entity attributes and edge counts add
-    up; acronym definitions from either side are applied to both.
+    ``compose(a, b)`` equals building ``a``'s papers and then ``b``'s in one go
+    (same nodes, attributes, counts and kept evidence), so a tree of composes over
+    partitions in input order equals a single-process build. Entity attributes
+    and edge counts add up; acronym definitions and spelling variants from either
+    side apply to both.
+
+    A paper both graphs hold keeps ``graph``'s extraction: ``other``'s edges from
+    that paper and its findings are skipped, and evidence items quoting it are
+    dropped from ``other``'s entity-entity edges (their counts reduced to match),
+    while everything ``other`` holds from its other papers is kept. The builders
+    give each paper to one partition, so this only matters for hand-made graphs.
+
+    ``final=False`` skips :func:`finalize`: the inner steps of a tree reduce pass
+    it, so that a bare acronym is folded only once every part's definitions are
+    known (partial graphs for a reduce are built with :func:`add_extraction`
+    alone, for the same reason).
     """
-    skip_papers = {n for n, d in other.nodes(data=True) if d.get("type") == "Paper" and n in graph}
-    for n, d in other.nodes(data=True):
+    shared = {n for n, d in other.nodes(data=True) if d.get("type") == "Paper" and n in graph}
+    nodes = other.nodes
+    for n, d in nodes(data=True):
+        kind = d.get("type")
         if n not in graph:
+            if kind == "Finding" and d.get("paper") in shared:
+                continue
             graph.add_node(n, **_copy_attrs(d))
-            if d.get("type") == "Paper":
+            if kind == "Paper":
                 graph.graph["n_papers"] = graph.graph.get("n_papers", 0) + 1
-        elif d.get("type") == "Paper":
-            node = graph.nodes[n]
-            node["sources"] = sorted(set(node["sources"]) | set(d.get("sources", [])))
-            node["topics"] = sorted(set(node["topics"]) | set(d.get("topics", [])))
-        elif d.get("type") != "Finding":
+        elif kind == "Paper":
+            add_sources(graph.nodes[n], d.get("sources", ()), d.get("topics", ()))
+        elif kind != "Finding":
             node = graph.nodes[n]
             for attr in ("forms", "type_votes"):
+                target = node.setdefault(attr, {})
                 for k, c in d.get(attr, {}).items():
-                    node.setdefault(attr, {})[k] = node.get(attr, {}).get(k, 0) + c
-            for attr in ("family", "version", "size", "flavour"):
-                if d.get(attr) and not node.get(attr):
-                    node[attr] = d[attr]
+                    target[k] = target.get(k, 0) + c
+            if not node.get("family") and d.get("family"):
+                for attr in ("family", "version", "size", "flavour"):
+                    node[attr] = d.get(attr, "")
     for u, v, k, d in other.edges(keys=True, data=True):
-        # evidence from a paper both graphs hold is already here
-        if any(ev.get("paper") in skip_papers for ev in d.get("evidence", [])) and graph.has_edge(u, v, k):
-            continue
-        _merge_edge(graph, u, v, k, _copy_attrs(d), max_evidence)
+        if shared and (u in shared or nodes[u].get("paper") in shared):
+            continue  # that paper's own edges and its findings' edges are here already
+        d = _copy_attrs(d)
+        if shared:
+            kept = [ev for ev in d.get("evidence", []) if ev.get("paper") not in shared]
+            dropped = len(d.get("evidence", [])) - len(kept)
+            if dropped:
+                d["evidence"], d["count"] = kept, d.get("count", 1) - dropped
+                if d["count"] <= 0:
+                    continue
+        if u in graph and v in graph:
+            _merge_edge(graph, u, v, k, d, max_evidence)
     canon = _canonical_keys(graph)
     for key in other.graph.get("compact_keys", {}).values():
         mine = canon(key)
         if mine != key:
-            _contract(graph, entity_node_id(key), entity_node_id(mine))
+            _contract(graph, entity_node_id(key), entity_node_id(mine), max_evidence)
     alias_keys = graph.graph.setdefault("alias_keys", {})
     for short, long in other.graph.get("alias_keys", {}).items():
         alias_keys.setdefault(canon(short), canon(long))
-    for short, long in list(alias_keys.items()):
-        _contract(graph, entity_node_id(short), entity_node_id(long))
-    return finalize(graph)
+    return finalize(graph) if final else graph
+
+
+def compose_all(
+    graphs: Iterable[nx.MultiDiGraph], *, max_evidence: int = DEFAULT_MAX_EVIDENCE, final: bool = True
+) -> nx.MultiDiGraph:
+    """Compose ``graphs`` left to right into the first one (a new empty graph if none)."""
+    out: nx.MultiDiGraph | None = None
+    for g in graphs:
+        out = g if out is None else compose(out, g, max_evidence=max_evidence, final=False)
+    if out is None:
+        out = new_graph()
+    return finalize(out) if final else out
 
 
 def _copy_attrs(d: dict[str, Any]) -> dict[str, Any]:
@@ -365,7 +427,11 @@ def _copy_attrs(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def finalize(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """Derive each entity's type, label, aliases and paper count from its votes and edges."""
+    """Fold bare acronyms into their definitions, then derive each entity's type,
+    label, aliases and paper count from its votes and edges."""
+    for short, long in list(graph.graph.get("alias_keys", {}).items()):
+        if short != long and entity_node_id(short) in graph:
+            _contract(graph, entity_node_id(short), entity_node_id(long))
     for n, d in graph.nodes(data=True):
         t = d.get("type")
         if t in ("Paper", "Finding"):

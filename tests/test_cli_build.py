@@ -21,7 +21,7 @@ def _papers(path) -> list[str]:
 def test_cli_build_seeds_writes_every_output_with_106_papers(seeds_dir, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(seeds_dir), "-o", str(out)]) == 0
-    assert sorted(os.listdir(out)) == sorted(OUTPUT_FILES)
+    assert sorted(os.listdir(out)) == sorted(OUTPUT_FILES)  # no staging, temporary or lock file
     assert len(_papers(out)) == 106
     rdflib.Graph().parse(out / "graph.ttl", format="turtle")
     summary = capsys.readouterr().err.strip().splitlines()[-1]

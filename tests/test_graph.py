@@ -150,3 +150,56 @@ def test_graph_spelling_variants_are_one_node(first, second):
     parts = compose(merge(new_graph(), [_ext("sha:a", f"We study {first} here.", [(first, "Method")])]),
                     merge(new_graph(), [_ext("sha:b", f"We study {second} here.", [(second, "Method")])]))
     assert [n for n, t in parts.nodes(data="type") if t == "Method"] == entities
+
+
+def _json_bytes(g, tmp_path, name):
+    from kg.export.json import write_json
+
+    write_json(g, tmp_path / name)
+    return (tmp_path / name).read_bytes()
+
+
+def test_graph_compose_with_a_shared_paper_keeps_evidence_from_the_other_papers(tmp_path):
+    p1 = _ext("sha:1", "We pair LoRA with BERT here.", [("LoRA", "Method"), ("BERT", "Model")])
+    p2 = _ext("sha:2", "Later LoRA meets BERT again.", [("LoRA", "Method"), ("BERT", "Model")])
+    p3 = _ext("sha:3", "Once more LoRA and BERT.", [("LoRA", "Method"), ("BERT", "Model")])
+    left = merge(new_graph(), [p1, p2])
+    right = merge(new_graph(), [p2, p3])  # p2 is in both parts
+    composed = compose(left, right)
+    edge = composed.edges["entity/bert", "entity/lora", "co_occurs"]
+    assert edge["count"] == 3
+    assert sorted(ev["paper"] for ev in edge["evidence"]) == ["paper/sha:1", "paper/sha:2", "paper/sha:3"]
+    whole = merge(new_graph(), [p1, p2, p3])
+    assert composed.nodes["entity/lora"]["n_papers"] == whole.nodes["entity/lora"]["n_papers"] == 3
+
+
+def test_graph_tree_of_unfinalised_parts_folds_acronyms_as_one_build_does(tmp_path):
+    """A bare acronym resolves to the first definition in input order, whichever part saw it."""
+    from kg.graph import add_extraction, compose_all
+
+    define1 = _ext("sha:1", "Low-Rank Adaptation (LRA) is cheap.", [("Low-Rank Adaptation", "Method"), ("LRA", "Method")])
+    define1.aliases.append(Alias(short=1, long=0, rule="test.abbr"))
+    define2 = _ext("sha:2", "Long Range Arena (LRA) is a benchmark.", [("Long Range Arena", "Dataset"), ("LRA", "Dataset")])
+    define2.aliases.append(Alias(short=1, long=0, rule="test.abbr"))
+    bare = _ext("sha:3", "We use LRA again.", [("LRA", "Method")])
+    exts = [define1, define2, bare]
+    whole = merge(new_graph(), exts)
+    parts = []
+    for ext in exts:
+        g = new_graph()
+        add_extraction(g, ext)
+        parts.append(g)
+    # ((1), (2 + 3)): the part holding the bare use never saw the first definition
+    right = compose(parts[1], parts[2], final=False)
+    assert _json_bytes(compose_all([parts[0], right]), tmp_path, "a") == _json_bytes(whole, tmp_path, "b")
+    assert "paper/sha:3" in {u for u, _ in whole.in_edges("entity/low-rank-adaptation")}
+
+
+def test_graph_sentence_with_thousands_of_entities_makes_bounded_pairs():
+    from kg.graph import MAX_COOCCURRING
+
+    names = [f"Net{i}" for i in range(600)]
+    ext = _ext("sha:1", "We compare " + " ".join(names) + ".", [(n, "Model") for n in names])
+    g = merge(new_graph(), [ext])
+    pairs = sum(1 for *_, k in g.edges(keys=True) if k == "co_occurs")
+    assert pairs == MAX_COOCCURRING * (MAX_COOCCURRING - 1) // 2
