@@ -45,7 +45,9 @@ def papers(n: int) -> Iterator[dict]:
     texts = pool()
     for i in range(n):
         title, text = texts[i % len(texts)]
-        yield {"arxiv_id": f"{9000 + i // 99999:04d}.{i % 99999 + 1:05d}", "title": title, "abstract": text}
+        block = i // 99999  # ids of the form YYMM.NNNNN, one month per 99,999 papers
+        yymm = f"{15 + block // 12:02d}{block % 12 + 1:02d}"
+        yield {"arxiv_id": f"{yymm}.{i % 99999 + 1:05d}", "title": title, "abstract": text}
 
 
 def write_corpus(n: int, path: str | Path) -> Path:

@@ -108,15 +108,17 @@ def build_graph(
     # Duplicates (one card under two topics, a re-run batch) are extracted once; their
     # extra sources and topics are folded into the paper node. Only ids are held, not texts.
     seen: set[str] = set()
-    late: list[tuple[str, str, tuple[str, ...]]] = []
+    # paper node -> (sources, topics) of its repeats, folded in once at the end so
+    # that thousands of copies of one record cost linear time, not quadratic
+    late: dict[str, tuple[set[str], set[str]]] = {}
 
     def fresh() -> Iterator[Paper]:
         for paper in read_papers(paths, **(reader_options or {})):
             pid = paper_node_id(paper.id)
-            if pid in g:
-                add_sources(g.nodes[pid], (paper.source,), paper.topics)
-            elif paper.id in seen:
-                late.append((pid, paper.source, tuple(paper.topics)))
+            if pid in g or paper.id in seen:
+                sources, topics = late.setdefault(pid, (set(), set()))
+                sources.add(paper.source)
+                topics.update(paper.topics)
             else:
                 seen.add(paper.id)
                 yield paper
@@ -125,8 +127,8 @@ def build_graph(
         add_extraction(g, ext, max_evidence=max_evidence)
         if progress is not None:
             progress.update()
-    for pid, source, topics in late:
-        add_sources(g.nodes[pid], (source,), topics)
+    for pid, (sources, topics) in late.items():
+        add_sources(g.nodes[pid], sources, topics)
     if progress is not None:
         progress.close()
     return finalize(g)

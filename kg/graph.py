@@ -84,7 +84,9 @@ def new_graph() -> nx.MultiDiGraph:
     """An empty kg graph with its graph-level attributes set."""
     from . import __version__
 
-    return nx.MultiDiGraph(name="kg", kg_version=__version__, n_papers=0, alias_keys={}, compact_keys={})
+    return nx.MultiDiGraph(
+        name="kg", kg_version=__version__, n_papers=0, alias_keys={}, compact_keys={}, pending_families={}
+    )
 
 
 def merge(
@@ -112,7 +114,8 @@ def add_sources(node: dict[str, Any], sources: Iterable[str], topics: Iterable[s
     """Fold more sources and topics into a paper node's sorted lists (no-op when nothing is new)."""
     for attr, new in (("sources", sources), ("topics", topics)):
         have = node.setdefault(attr, [])
-        extra = [x for x in new if x not in have] if len(have) < 8 else list(set(new) - set(have))
+        new = new if isinstance(new, (set, frozenset, list, tuple)) else list(new)
+        extra = [x for x in new if x not in have] if len(have) < 8 and len(new) < 8 else list(set(new) - set(have))
         if extra:
             node[attr] = sorted(set(have).union(extra))
 
@@ -399,6 +402,7 @@ def compose(
     alias_keys = graph.graph.setdefault("alias_keys", {})
     for short, long in other.graph.get("alias_keys", {}).items():
         alias_keys.setdefault(canon(short), canon(long))
+    _merge_pending_families(graph, other)
     return finalize(graph) if final else graph
 
 
@@ -432,6 +436,8 @@ def finalize(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for short, long in list(graph.graph.get("alias_keys", {}).items()):
         if short != long and entity_node_id(short) in graph:
             _contract(graph, entity_node_id(short), entity_node_id(long))
+    _restore_pending_families(graph)
+    _set_aside_unattested_families(graph)
     for n, d in graph.nodes(data=True):
         t = d.get("type")
         if t in ("Paper", "Finding"):
@@ -453,6 +459,51 @@ def finalize(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         papers = {u for u, _, k in graph.in_edges(n, keys=True) if k in PAPER_EDGES}
         d["n_papers"] = len(papers)
     return graph
+
+
+def _restore_pending_families(graph: nx.MultiDiGraph) -> None:
+    """Put back the family nodes set aside by an earlier finalize, to be judged again."""
+    pending: dict[str, Any] = graph.graph.get("pending_families") or {}
+    max_evidence = DEFAULT_MAX_EVIDENCE
+    for fid, rec in sorted(pending.items()):
+        if fid not in graph:
+            graph.add_node(fid, **_copy_attrs(rec["attrs"]))
+        for e in rec["edges"]:
+            if e["source"] in graph:
+                _merge_edge(graph, e["source"], fid, "variant_of", {"count": e["count"], "evidence": list(e["evidence"])}, max_evidence)
+    graph.graph["pending_families"] = {}
+
+
+def _set_aside_unattested_families(graph: nx.MultiDiGraph) -> None:
+    """Take out family nodes that only one parsed name vouches for (see kg.lineage.unattested_families).
+
+    A wrong split (a benchmark name read as model + version) would otherwise leave
+    a node no paper mentions. They are kept, with their ``variant_of`` edges, under
+    the graph attribute ``pending_families``: when a later batch mentions the
+    family or brings a second variant, the next finalize puts them back.
+    """
+    from .lineage import unattested_families
+
+    pending: dict[str, Any] = graph.graph.setdefault("pending_families", {})
+    for fid in unattested_families(graph):
+        attrs = graph.nodes[fid]
+        if attrs.get("forms") or any(k != "variant_of" for *_, k in graph.in_edges(fid, keys=True)) or graph.out_degree(fid):
+            continue  # written in some text, or linked otherwise: a real node
+        edges = [
+            {"source": u, "count": d.get("count", 1), "evidence": d.get("evidence", [])}
+            for u, _, d in graph.in_edges(fid, data=True)
+        ]
+        pending[fid] = {"attrs": _copy_attrs(dict(attrs)), "edges": edges}
+        graph.remove_node(fid)
+
+
+def _merge_pending_families(graph: nx.MultiDiGraph, other: nx.MultiDiGraph) -> None:
+    mine: dict[str, Any] = graph.graph.setdefault("pending_families", {})
+    for fid, rec in (other.graph.get("pending_families") or {}).items():
+        if fid in mine:
+            mine[fid]["edges"].extend(_copy_attrs(e) for e in rec["edges"])
+        else:
+            mine[fid] = {"attrs": _copy_attrs(rec["attrs"]), "edges": [_copy_attrs(e) for e in rec["edges"]]}
 
 
 def _priority(t: str) -> int:

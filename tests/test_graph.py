@@ -104,12 +104,24 @@ def test_graph_relations_links_and_findings_become_edges_and_nodes():
 
 
 def test_graph_model_variant_links_to_its_family():
-    ext = _ext("sha:a", "We prune LLaVA-1.5-7B tokens.", [("LLaVA-1.5-7B", "Model")])
+    ext = _ext("sha:a", "We prune LLaVA-1.5-7B and LLaVA-1.5-13B tokens.", [("LLaVA-1.5-7B", "Model"), ("LLaVA-1.5-13B", "Model")])
     g = merge(new_graph(), [ext])
     variant = g.nodes["entity/llava-1.5-7b"]
     assert (variant["family"], variant["version"], variant["size"]) == ("LLaVA", "1.5", "7B")
     family = [v for _, v, k in g.out_edges("entity/llava-1.5-7b", keys=True) if k == "variant_of"]
     assert family == ["entity/llava"] and g.nodes["entity/llava"]["type"] == "Model"
+
+
+def test_graph_family_of_one_unmentioned_variant_waits_for_a_second_batch():
+    one = _ext("sha:a", "We prune LLaVA-1.5-7B tokens.", [("LLaVA-1.5-7B", "Model")])
+    g = merge(new_graph(), [one])
+    assert "entity/llava" not in g  # only one split name vouches for it
+    assert g.nodes["entity/llava-1.5-7b"]["family"] == "LLaVA"
+    two = _ext("sha:b", "We also prune LLaVA-1.5-13B.", [("LLaVA-1.5-13B", "Model")])
+    merge(g, [two])
+    assert sorted(u for u, _, k in g.in_edges("entity/llava", keys=True) if k == "variant_of") == [
+        "entity/llava-1.5-13b", "entity/llava-1.5-7b"]
+    assert g.graph["pending_families"] == {}
 
 
 def test_graph_compose_of_two_batches_equals_one_build():

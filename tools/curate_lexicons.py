@@ -31,7 +31,30 @@ Decisions (each measured on development data, none copied from it):
   benchmark's name at least as often as the task's: dropped;
 - a task whose head noun names a technique ("sentence embeddings",
   "representation learning", "unsupervised pre-training", "inductive bias")
-  is relabelled Method (rule id ``lex.method.pwc-task``).
+  is relabelled Method (rule id ``lex.method.pwc-task``);
+- common English words are no dataset or model names. A word is common when
+  it is a spaCy stop word, is written in lower case in running text of the
+  example corpus (``seeds/``), is a word of two or more multi-word task names
+  or method long forms, or is flagged ``ambiguous`` by the raw lists. A
+  single-word Dataset or (leaderboard) Model entry that is such a word
+  ("Restricted", an alias of a grammar benchmark) is dropped, whatever its
+  case; so is one the raw list flags ``ambiguous`` (company, city and person
+  names: the raw Dataset list holds them as names of one-off data sets); a
+  curated transformers model name that is a common word ("Whisper") is kept
+  but marked ``ambiguous``; an all-capital entry whose lower case is a common
+  word ("DROP") is matched with its exact case only (a surviving single-word
+  dataset name such as "Charades" is still matched in any case: papers write
+  it in lower case too);
+- a short entry (up to 4 characters) needs a digit or two capitals ("SST2",
+  "CoLA"); a capitalised short word ("Mall") is dropped from Dataset and Model;
+- company and software names (:data:`NOT_DATA_NAMES`) are neither datasets
+  nor models;
+- the same run writes, into ``rules/lineage.json``, the families that
+  :func:`kg.lineage.parse_model_name` must not split: ``dataset_families``
+  (single-word dataset names and the stems of dataset names with a number,
+  "Kinetics-400" -> "kinetics", less any stem the model lists also number)
+  and ``depth_families`` (stems the model and method lists write with a
+  two- or three-digit depth, "VGG-16" -> "vgg", less dataset stems).
 """
 
 from __future__ import annotations
@@ -41,6 +64,11 @@ import json
 import re
 import sys
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from kg.io import atomic_write  # noqa: E402
 
 # list file -> (kg label, rule id, licence of the content)
 LISTS = {
@@ -71,6 +99,115 @@ _HAS_ALNUM = re.compile(r"[A-Za-z]")
 _MODEL_FAMILY = re.compile(r"(?:BERT|BERTa|GPT|ELMo|XLM|T5|BART|XLNet|ViT|CLIP|LLaMA|Llama|ELECTRA|Former|former|LM)(?:-[A-Z0-9][A-Za-z0-9.]*)?$")
 
 
+# Broadly known companies and software that the raw Dataset / Model lists hold as
+# names (a leaderboard row "run with PyTorch", a corpus "from Microsoft"): kg
+# types neither as data nor as a model. General knowledge, not taken from any
+# evaluation text.
+NOT_DATA_NAMES = {
+    "microsoft", "openai", "nvidia", "meta", "deepmind", "baidu", "alibaba", "tencent", "huawei", "ibm",
+    "apple", "intel", "samsung", "anthropic", "salesforce", "bytedance", "adobe", "uber", "sony", "qualcomm",
+    "pytorch", "keras", "jax", "scikit-learn", "sklearn", "numpy", "scipy", "pandas", "matlab", "opencv",
+    "python", "java", "javascript", "cuda", "linux", "windows", "android", "ios", "ubuntu", "docker",
+    "lightgbm", "catboost", "spark", "hadoop", "onnx", "tensorrt", "openvino", "caffe", "theano", "mxnet",
+}
+# two or more capitals, or a digit: what a short name needs to be told from a word
+_SHORT_NAME_OK = re.compile(r"[0-9]|[A-Z].*[A-Z]")
+# a word of a longer name: letters only, capitalised or not ("Extraction", "of")
+_VOCAB_WORD = re.compile(r"^[A-Z]?[a-z]+$")
+_LOWER_WORD = re.compile(r"\b[a-z]{2,30}\b")
+# a dataset name's stem and its number ("Kinetics-400", "UCF101", "SST 2", "NYUv2")
+_NUMBERED = re.compile(r"^([A-Za-z][A-Za-z.]{0,40}?[A-Za-z])(?:[\s_\-]|(?=[vV]?\d))[vV]?\d{1,4}(?:\.\d+)*[A-Za-z]?$")
+# a model's stem and a depth ("VGG-16", "ResNet101")
+_DEPTH = re.compile(r"^([A-Za-z][A-Za-z.\-]{0,40}?[A-Za-z])[\s_\-]?\d{2,3}$")
+_SINGLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]{0,40}[A-Za-z]$")
+
+
+def _read_list(path: Path) -> list[dict]:
+    """The JSON objects of one raw list, or exit with a one-line error naming the file."""
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            sys.exit(f"{path}:{n}: malformed JSON line ({exc.msg})")
+    return out
+
+
+def _all_names(entry: dict) -> list[str]:
+    return [" ".join(n.split()) for n in [entry["name"], *(entry.get("aliases") or [])] if n]
+
+
+def common_words(lexicon_dir: Path, seeds_dir: Path | None = REPO / "seeds") -> frozenset[str]:
+    """Lower-case common English words (see the module docstring for the sources)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = set(STOP_WORDS)
+    if seeds_dir is not None and seeds_dir.is_dir():
+        for path in sorted(seeds_dir.rglob("*.txt")):
+            # a word written in lower case in prose is a word, not a name (names keep their capitals)
+            words.update(_LOWER_WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+    counts: dict[str, int] = {}
+    for fname in ("merged_tasks.jsonl", "merged_methods.jsonl", "merged_metrics.jsonl"):
+        path = lexicon_dir / fname
+        if not path.exists():
+            continue
+        for entry in _read_list(path):
+            phrases = [entry["name"]] if fname == "merged_tasks.jsonl" else [entry.get("full_name") or ""]
+            for phrase in phrases:
+                tokens = phrase.split()
+                if len(tokens) < 2:
+                    continue
+                for tok in {t for t in tokens if _VOCAB_WORD.match(t)}:
+                    counts[tok.lower()] = counts.get(tok.lower(), 0) + 1
+    words.update(w for w, c in counts.items() if c >= 2 and len(w) > 2)
+    for fname in LISTS:
+        path = lexicon_dir / fname
+        if path.exists():
+            words.update(e["name"].lower() for e in _read_list(path) if e.get("ambiguous") and " " not in e["name"])
+    return frozenset(words)
+
+
+def lineage_families(lexicon_dir: Path) -> dict[str, list[str]]:
+    """``dataset_families`` and ``depth_families`` for rules/lineage.json (lower case, sorted)."""
+    model_names: set[str] = set()
+    model_stems: set[str] = set()
+    depth: set[str] = set()
+    for fname in ("hf-transformers_models.jsonl", "merged_models.jsonl", "merged_methods.jsonl"):
+        for entry in _read_list(lexicon_dir / fname):
+            for name in _all_names(entry):
+                model_names.add(name.lower())
+                if m := _NUMBERED.match(name):
+                    model_stems.add(m.group(1).lower())
+                if m := _DEPTH.match(name):
+                    depth.add(m.group(1).lower())
+    datasets: set[str] = set()
+    dataset_stems: set[str] = set()
+    for entry in _read_list(lexicon_dir / "merged_datasets.jsonl"):
+        for name in _all_names(entry):
+            if m := _NUMBERED.match(name):
+                dataset_stems.add(m.group(1).lower())
+            elif _SINGLE_NAME.match(name):
+                datasets.add(name.lower())
+    # a stem both kinds of list number ("Florence-2" and a "Florence" data set) stays a model family;
+    # stems of one or two letters are initials, which kg.lineage judges by shape
+    data_fams = {s for s in dataset_stems - model_stems if len(s) > 2}
+    data_fams |= {d for d in datasets - model_names if len(d) > 2}
+    depth_fams = {s for s in depth - data_fams if len(s) > 2}
+    return {"dataset_families": sorted(data_fams), "depth_families": sorted(depth_fams)}
+
+
+def write_lineage(path: Path, families: dict[str, list[str]]) -> None:
+    """Replace the generated lists in ``rules/lineage.json``, keeping its hand-written ones."""
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data.update(families)
+    # one key per line, so a diff shows which list changed
+    body = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in data.items())
+    with atomic_write(path) as fh:
+        fh.write("{\n" + body + "\n}\n")
+
+
 # one ordinary word, capitalised or not, optionally hyphenated ("Survey", "Multi-Modal", "multiple-choice")
 _PLAIN_WORD = re.compile(r"^[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)*$")
 # a short all-capital acronym (SSL, MIT, RTE)
@@ -79,13 +216,28 @@ _SHORT_ACRONYM = re.compile(r"^[A-Z]{2,3}$")
 _TECHNIQUE_HEAD = re.compile(r"(?:embeddings?|learning|pre-?training|bias)$", re.I)
 
 
-def keep_name(name: str, label: str, sources: list[str]) -> bool:
-    """Whether a raw name looks like a name worth matching (see the module docstring)."""
+def keep_name(
+    name: str, label: str, sources: list[str], common: frozenset[str] = frozenset(), flagged: bool = False
+) -> bool:
+    """Whether a raw name looks like a name worth matching (see the module docstring).
+
+    ``common`` is the set of common English words (:func:`common_words`);
+    ``flagged`` says the raw list marks this very name ``ambiguous``.
+    """
     name = name.strip()
     if len(name) < 2 or not _HAS_ALNUM.search(name) or _BAD_CHARS.search(name):
         return False
     if name.lower() in GENERIC:
         return False
+    curated = "hf-transformers" in sources
+    if label in ("Model", "Dataset") and name.lower() in NOT_DATA_NAMES:
+        return False
+    if label in ("Model", "Dataset") and not curated and " " not in name and _PLAIN_WORD.match(name):
+        # "Restricted", "Sketch", a company or a surname: a word first, a data set only in context
+        if name.lower() in common or flagged:
+            return False
+        if len(name) <= 4 and not _SHORT_NAME_OK.search(name):
+            return False
     words = name.split()
     max_words = {"Model": 3, "Dataset": 5, "Method": 5, "Task": 5, "Metric": 3}[label]
     if len(words) > max_words:
@@ -132,8 +284,13 @@ def _names_by_label(lexicon_dir: Path) -> dict[str, set[str]]:
     return out
 
 
-def curate(lexicon_dir: Path) -> dict[str, list[dict]]:
-    """Curated rules per kg label, from the raw lists in ``lexicon_dir``."""
+def curate(lexicon_dir: Path, common: frozenset[str] | None = None) -> dict[str, list[dict]]:
+    """Curated rules per kg label, from the raw lists in ``lexicon_dir``.
+
+    ``common`` defaults to :func:`common_words` of the folder and kg's seeds.
+    """
+    if common is None:
+        common = common_words(lexicon_dir)
     seen: dict[str, str] = {}
     by_label = _names_by_label(lexicon_dir)
     out: dict[str, list[dict]] = {label: [] for label in OUT_NAME}
@@ -142,15 +299,14 @@ def curate(lexicon_dir: Path) -> dict[str, list[dict]]:
         path = lexicon_dir / fname
         if not path.exists():
             sys.exit(f"{path}: missing lexicon list")
-        for line in path.read_text(encoding="utf-8").splitlines():
-            entry = json.loads(line)
+        for entry in _read_list(path):
             sources = entry.get("sources") or ["hf-transformers"]
             names = [entry["name"], *(entry.get("aliases") or [])]
             if entry.get("full_name") and label in ("Dataset", "Method", "Metric"):
                 names.append(entry["full_name"])
             for i, name in enumerate(names):
                 name = " ".join(name.split())
-                if not keep_name(name, label, sources):
+                if not keep_name(name, label, sources, common, bool(entry.get("ambiguous")) and i == 0):
                     continue
                 key = name.lower()
                 if key in seen:
@@ -179,6 +335,10 @@ def curate(lexicon_dir: Path) -> dict[str, list[dict]]:
                 if len(name) <= 4 and name.isupper():
                     # short acronyms collide with words or other acronyms in lower case
                     case_sensitive = True
+                if name.isupper() and name.lower() in common:
+                    case_sensitive = True  # "DROP", "SONAR": the lower case is the word
+                if label == "Model" and " " not in name and name.lower() in common and name[1:].islower():
+                    ambiguous = True  # "Whisper", "Falcon": exact case, not as a sentence's first word
                 out[out_label].append({
                     "label": out_label, "pattern": name, "id": out_id,
                     "source": ",".join(sorted(sources)), "licence": licence,
@@ -193,13 +353,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("lexicon_dir", type=Path)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "rules")
     args = ap.parse_args(argv)
+    if not args.lexicon_dir.is_dir():
+        sys.exit(f"{args.lexicon_dir}: not a folder of lexicon lists")
     for label, rules in curate(args.lexicon_dir).items():
         rules.sort(key=lambda r: (r["id"], r["pattern"].lower()))
         target = args.out / OUT_NAME[label]
-        with target.open("w", encoding="utf-8") as f:
+        with atomic_write(target) as f:
             for r in rules:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
         print(f"{target}: {len(rules)} rules", file=sys.stderr)
+    families = lineage_families(args.lexicon_dir)
+    write_lineage(args.out / "lineage.json", families)
+    print(f"{args.out / 'lineage.json'}: " + ", ".join(f"{len(v)} {k}" for k, v in families.items()), file=sys.stderr)
     return 0
 
 
