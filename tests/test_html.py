@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import random
 import re
+import subprocess
+import sys
 
 import networkx as nx
 import pytest
@@ -12,7 +16,9 @@ from kg.errors import KGError, OutputError
 from kg.export.html import (
     EDGE_STYLES,
     MAX_EVIDENCE_PER_EDGE,
+    MAX_SENTENCE_CHARS,
     NODE_STYLES,
+    communities,
     embed_json,
     graph_payload,
     render_html,
@@ -64,7 +70,7 @@ def test_html_write_is_one_offline_file(tmp_path):
     assert not re.search(r"<link\b", page, re.IGNORECASE)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page, re.IGNORECASE)
     assert not re.search(r"@import|url\(\s*['\"]?https?:", page, re.IGNORECASE)
-    assert _page_data(page)["nodes"][0]["id"] == P1
+    assert _page_data(page)["draw"]["ids"] == ["entity/sparse-autoencoder", P1]
 
 
 @pytest.mark.parametrize(
@@ -88,9 +94,8 @@ def test_html_hostile_title_stays_data(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert XSS_TITLE not in page and "<b>SAEs" not in page
     data = _page_data(page)
-    paper = next(n for n in data["nodes"] if n["id"] == P1)
-    assert paper["title"] == XSS_TITLE
-    assert paper["text"] == "We use </script><b>SAEs</b>."
+    assert data["papers"]["title"] == [XSS_TITLE]
+    assert data["papers"]["text"] == ["We use </script><b>SAEs</b>."]
 
 
 @pytest.mark.parametrize(
@@ -107,8 +112,9 @@ def test_html_hostile_title_stays_data(tmp_path):
 def test_html_only_http_urls_are_links(url, expected):
     g = small_graph()
     g.nodes[P1]["url"] = url
-    paper = next(n for n in graph_payload(g)["nodes"] if n["id"] == P1)
-    assert paper["url"] == expected
+    papers = graph_payload(g)["papers"]
+    # the arXiv URL is left for the page to rebuild from the id; anything else is stated
+    assert papers["url"].get("0", f"https://arxiv.org/abs/{papers['arxiv'][0]}") == expected
 
 
 # sentence, mention, whether the evidence has sent_start, expected highlighted text
@@ -127,10 +133,9 @@ def test_html_evidence_highlight_marks_the_mention(sentence, mention, with_sent_
     content = f"{g.nodes[P1]['title']}\n\n{g.nodes[P1]['text']}"
     ev = _evidence(P1, content, sentence, mention, sent_start=with_sent_start)
     g.edges[P1, "entity/sparse-autoencoder", "mentions"]["evidence"] = [ev]
-    item = graph_payload(g)["edges"][0]["evidence"][0]
-    s, e = item["hl"]
+    _paper, _rel, text, s, e, _rule = graph_payload(g)["evidence"][0]
     # hl counts UTF-16 code units, as JavaScript's String.slice does
-    units = item["sentence"].encode("utf-16-le")
+    units = text.encode("utf-16-le")
     assert units[2 * s : 2 * e].decode("utf-16-le") == expected
 
 
@@ -141,7 +146,7 @@ def test_html_highlight_second_occurrence_uses_offsets():
     second = content.rindex("SAEs")
     ev = {"paper": P1, "sentence": sentence, "sent_start": content.index(sentence), "start": second, "end": second + 4, "rule": "r"}
     g.edges[P1, "entity/sparse-autoencoder", "mentions"]["evidence"] = [ev]
-    assert graph_payload(g)["edges"][0]["evidence"][0]["hl"] == [sentence.rindex("SAEs"), len(sentence) - 1]
+    assert graph_payload(g)["evidence"][0][3:5] == [sentence.rindex("SAEs"), len(sentence) - 1]
 
 
 @pytest.mark.parametrize(
@@ -154,13 +159,13 @@ def test_html_highlight_second_occurrence_uses_offsets():
         # a relation's evidence spans the whole sentence: mark the entity instead
         ({"sentence": "SAEs beat PCA.", "start": 10, "end": 24, "sent_start": 10}, [0, 4]),
         # nothing to find
-        ({"sentence": "Unrelated words.", "start": "x", "end": None}, None),
+        ({"sentence": "Unrelated words.", "start": "x", "end": None}, [-1, -1]),
     ],
 )
 def test_html_highlight_falls_back_gracefully(ev, expected):
     g = small_graph()
     g.edges[P1, "entity/sparse-autoencoder", "mentions"]["evidence"] = [dict(ev, paper="paper/unknown", rule="r")]
-    assert graph_payload(g)["edges"][0]["evidence"][0]["hl"] == expected
+    assert graph_payload(g)["evidence"][0][3:5] == expected
 
 
 def test_html_evidence_is_capped_and_counted():
@@ -168,9 +173,9 @@ def test_html_evidence_is_capped_and_counted():
     data = g.edges[P1, "entity/sparse-autoencoder", "mentions"]
     data["evidence"] = data["evidence"] * (MAX_EVIDENCE_PER_EDGE + 3)
     data["count"] = 1
-    edge = graph_payload(g)["edges"][0]
-    assert len(edge["evidence"]) == MAX_EVIDENCE_PER_EDGE
-    assert edge["n_evidence"] == MAX_EVIDENCE_PER_EDGE + 3
+    entities = graph_payload(g)["entities"]
+    assert len(entities["ev"][0]) == MAX_EVIDENCE_PER_EDGE
+    assert entities["nev"] == {"0": MAX_EVIDENCE_PER_EDGE + 3}
 
 
 def _star_graph(n_entities: int) -> nx.MultiDiGraph:
@@ -184,27 +189,149 @@ def _star_graph(n_entities: int) -> nx.MultiDiGraph:
     return g
 
 
-@pytest.mark.parametrize("max_nodes,expected_note", [(4, "showing 4 of 11 nodes; 7 hidden with fewest papers"), (11, ""), (50, "")])
-def test_html_max_nodes_keeps_best_connected(max_nodes, expected_note):
-    payload = graph_payload(_star_graph(10), max_nodes=max_nodes)
-    ids = [n["id"] for n in payload["nodes"]]
-    assert len(ids) == min(max_nodes, 11)
-    assert payload["meta"]["hidden_note"] == expected_note
-    if max_nodes == 4:
-        assert ids == ["entity/e9", "entity/e8", "entity/e7", "entity/e6"]
-    assert all(e["from"] in ids and e["to"] in ids for e in payload["edges"])
+def test_html_small_graph_is_drawn_whole():
+    payload = graph_payload(_star_graph(10), max_nodes=11)
+    assert payload["meta"]["mode"] == "whole" and payload["meta"]["hidden_note"] == ""
+    assert len(payload["draw"]["ids"]) == 11
+
+
+def test_html_large_graph_opens_on_its_most_used_entities():
+    payload = graph_payload(_star_graph(10), max_nodes=10, overview=4)
+    assert payload["meta"]["mode"] == "overview"
+    assert payload["draw"]["ids"] == ["entity/e9", "entity/e8", "entity/e7", "entity/e6"]
+    # every entity and paper is still embedded, so that search finds it
+    assert len(payload["entities"]["id"]) == 10 and payload["papers"]["title"] == ["P"]
+
+
+def test_html_overview_is_capped_by_max_nodes():
+    assert len(select_nodes(_star_graph(10), 3, overview=50)) == 3
 
 
 def test_html_note_uses_thousands_separators():
     g = nx.MultiDiGraph()
     for i in range(4213):
         g.add_node(f"entity/e{i}", type="Method", label=f"m{i}", n_papers=1 + i % 7)
-    assert graph_payload(g, max_nodes=1500)["meta"]["hidden_note"] == "showing 1,500 of 4,213 nodes; 2,713 hidden with fewest papers"
+    note = graph_payload(g, max_nodes=1500)["meta"]["hidden_note"]
+    assert note.startswith("overview: the 200 most-used of 4,213 entities")
 
 
 def test_html_select_nodes_is_stable():
     g = _star_graph(10)
     assert select_nodes(g, 3) == select_nodes(g.copy(), 3)
+
+
+def _two_topics() -> nx.MultiDiGraph:
+    """Two cliques of entities, joined by one weak edge through a hub."""
+    g = nx.MultiDiGraph()
+    for name in ("a0", "a1", "a2", "b0", "b1", "b2", "hub"):
+        g.add_node(f"entity/{name}", type="Method", label=name, n_papers=50 if name == "hub" else 5)
+    for group in ("a", "b"):
+        for i in range(3):
+            for j in range(i + 1, 3):
+                g.add_edge(f"entity/{group}{i}", f"entity/{group}{j}", key="co_occurs", count=5, evidence=[])
+    g.add_edge("entity/a0", "entity/hub", key="co_occurs", count=1, evidence=[])
+    return g
+
+
+def test_html_communities_separate_topics():
+    g = _two_topics()
+    ranked = sorted(g.nodes, key=lambda n: (-g.nodes[n]["n_papers"], n))
+    comm = dict(zip(ranked, communities(g, ranked)))
+    assert comm["entity/a0"] == comm["entity/a1"] == comm["entity/a2"]
+    assert comm["entity/b0"] == comm["entity/b1"] == comm["entity/b2"]
+    assert comm["entity/a0"] != comm["entity/b0"]
+
+
+def test_html_hub_edges_are_cut_to_the_strongest():
+    g = nx.MultiDiGraph()
+    g.add_node("entity/hub", type="Method", label="hub", n_papers=100)
+    for i in range(30):
+        g.add_node(f"entity/t{i:02d}", type="Task", label=f"t{i}", n_papers=1)
+        g.add_edge("entity/hub", f"entity/t{i:02d}", key="co_occurs", count=i + 1, evidence=[])
+    payload = graph_payload(g)
+    # each leaf keeps its one edge, so every edge survives; the hub alone would keep 8
+    assert len(payload["edges"]) == 4 * 30
+
+
+def _random_graph(seed: int) -> nx.MultiDiGraph:
+    """A small kg-shaped graph with ties everywhere (equal counts, equal lengths)."""
+    rng = random.Random(seed)
+    g = nx.MultiDiGraph(name="kg", n_papers=20)
+    ents = [f"entity/e{i}" for i in range(30)]
+    for i, e in enumerate(ents):
+        g.add_node(e, type="Method", label=f"E{i}", aliases=[f"A{i}", f"B{i}"], n_papers=1 + i % 3)
+    for p in range(20):
+        pid = f"paper/arxiv:2401.{p:05d}"
+        sentence = f"We use E{p} and E{p + 1} with A{p}."
+        g.add_node(pid, type="Paper", label=f"T{p}", title=f"T{p}", text=sentence, arxiv_id=f"2401.{p:05d}",
+                   url=f"https://arxiv.org/abs/2401.{p:05d}", topics=[], sources=[])
+        for e in rng.sample(ents, 4):
+            g.add_edge(pid, e, key="mentions", count=1, evidence=[{"paper": pid, "sentence": sentence, "rule": "r"}])
+        a, b = sorted(rng.sample(ents, 2))
+        g.add_edge(a, b, key="co_occurs", count=1, evidence=[])
+    return g
+
+
+def test_html_same_graph_gives_same_bytes(tmp_path):
+    write_html(_random_graph(1), tmp_path / "a.html", max_nodes=10, overview=5)
+    write_html(_random_graph(1), tmp_path / "b.html", max_nodes=10, overview=5)
+    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+
+
+def test_html_output_does_not_depend_on_insertion_order(tmp_path):
+    g = _random_graph(2)
+    shuffled = nx.MultiDiGraph(**g.graph)
+    order = list(g.nodes(data=True))
+    random.Random(0).shuffle(order)
+    shuffled.add_nodes_from(order)
+    edges = list(g.edges(keys=True, data=True))
+    random.Random(1).shuffle(edges)
+    shuffled.add_edges_from(edges)
+    assert render_html(g, max_nodes=10) == render_html(shuffled, max_nodes=10)
+
+
+_HASHSEED_SCRIPT = """
+import sys
+sys.path.insert(0, {tests!r})
+from test_html import _random_graph
+from kg.export.html import write_html
+write_html(_random_graph(3), sys.argv[1], max_nodes=10, overview=5)
+"""
+
+
+def test_html_bytes_do_not_depend_on_hash_seed(tmp_path):
+    script = _HASHSEED_SCRIPT.format(tests=os.path.dirname(os.path.abspath(__file__)))
+    outputs = []
+    for seed in ("1", "2", "random"):
+        out = tmp_path / f"graph-{seed}.html"
+        subprocess.run([sys.executable, "-c", script, str(out)], check=True, timeout=120,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_html_highlight_ties_are_stable():
+    # two needles of one length: the first in alphabetical order is marked, whatever the hash seed
+    g = small_graph(text="We train SAEs and ABCD here.")
+    g.nodes["entity/sparse-autoencoder"]["aliases"] = ["SAEs", "ABCD"]
+    g.edges[P1, "entity/sparse-autoencoder", "mentions"]["evidence"] = [{"paper": P1, "sentence": "We train SAEs and ABCD here.", "rule": "r"}]
+    assert graph_payload(g)["evidence"][0][3:5] == [18, 22]
+
+
+def test_html_long_sentence_is_cut_around_the_mention():
+    sentence = "x " * 400 + "the SAEs here " + "y " * 400
+    g = small_graph(text=sentence)
+    g.edges[P1, "entity/sparse-autoencoder", "mentions"]["evidence"] = [{"paper": P1, "sentence": sentence, "rule": "r"}]
+    _p, _r, text, s, e, _rule = graph_payload(g)["evidence"][0]
+    assert len(text) <= MAX_SENTENCE_CHARS + 2 and text[s:e] == "SAEs"
+
+
+def test_html_size_budget_drops_sentences_not_nodes():
+    g = _random_graph(4)
+    full, small = graph_payload(g), graph_payload(g, max_bytes=1)
+    assert small["evidence"] == [] and small["meta"]["evidence_note"]
+    assert small["entities"]["id"] == full["entities"]["id"] and len(full["evidence"]) > 0
+    assert small["papers"]["text"] if "text" in small["papers"] else True
 
 
 @pytest.mark.parametrize("bad", [0, -5, True, 1.5, "100"])
@@ -234,14 +361,18 @@ def test_html_finding_fields_are_embedded():
                paper=P1, sentence=sentence, start=0, end=5, rule="finding.pct")
     g.add_edge(P1, "finding/0123456789abcdef", key="reports", evidence=[], count=0)
     g.add_edge("finding/0123456789abcdef", "entity/sparse-autoencoder", key="subject", evidence=[], count=0)
-    f = next(n for n in graph_payload(g)["nodes"] if n["type"] == "Finding")
-    assert (f["metric"], f["value"], f["unit"], f["direction"], f["qualifier"], f["baseline"]) == ("latency", 73.0, "%", "decrease", "up to", None)
+    f = graph_payload(g)["findings"]
+    words = f["strings"]
+    assert (words[f["metric"][0]], f["value"][0], words[f["unit"][0]], words[f["direction"][0]], words[f["qualifier"][0]]) == (
+        "latency", 73.0, "%", "decrease", "up to")
+    assert f["baseline"] == {} and f["text"] == {"0": "reduces latency by up to 73%"}
+    assert f["links"] == [[f["links"][0][0], 0]] and f["paper"] == [0]
 
 
 def test_html_empty_graph_renders():
     page = render_html(nx.MultiDiGraph())
     data = _page_data(page)
-    assert data["nodes"] == [] and data["edges"] == []
+    assert data["entities"]["id"] == [] and data["edges"] == [] and data["draw"]["ids"] == []
 
 
 @pytest.mark.parametrize("node_type", ["Paper", "Method", "Model", "Architecture", "Dataset", "Task", "Metric", "Organization", "Finding"])
@@ -270,5 +401,6 @@ def test_html_simple_graph_uses_key_attribute():
     g.add_node("entity/b", type="Task", label="B", n_papers=1)
     g.add_edge("entity/a", "entity/b", key="used_for", evidence=[], count=1)
     payload = graph_payload(g)
-    assert [(e["from"], e["to"], e["key"]) for e in payload["edges"]] == [("entity/a", "entity/b", "used_for")]
-    assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in payload["nodes"])
+    u, v, rel, count = payload["edges"]
+    assert (payload["entities"]["id"][u], payload["entities"]["id"][v], payload["rels"][rel], count) == ("entity/a", "entity/b", "used_for", 1)
+    assert all(isinstance(x, int) for x in payload["draw"]["x"] + payload["draw"]["y"])

@@ -188,9 +188,51 @@ def test_html_browser_search_without_match_says_so(page):
     assert page.js("() => window.kgNetwork.getSelectedNodes()") == []
 
 
-def test_html_browser_suggestions_list_names_and_aliases(page):
+@pytest.mark.parametrize("typed,expected", [("sae", {"SAEs"}), ("sparse", {"Sparse Autoencoders"}), ("gpt-2", {"GPT-2", "GPT-2 Small"}), ("onerror", {XSS_TITLE})])
+def test_html_browser_suggestions_list_names_and_aliases(page, typed, expected):
+    page.page.type("#kg-search", typed)
     options = page.js("() => Array.from(document.querySelectorAll('#kg-suggest option')).map(o => o.value)")
-    assert {"Sparse Autoencoders", "SAEs", "GPT-2 Small", XSS_TITLE} <= set(options)
+    assert expected <= set(options)
+
+
+@pytest.fixture
+def overview_page(browser, tmp_path):
+    """The same graph, written as a large one: the page opens on its 3 most-used entities."""
+    path = tmp_path / "graph.html"
+    write_html(browser_graph(), path, title="test graph", max_nodes=5, overview=3)
+    opened = Page(browser, path)
+    yield opened
+    opened.page.close()
+    assert opened.errors == [] and opened.dialogs == [] and opened.blocked == []
+
+
+def test_html_browser_overview_draws_only_the_most_used(overview_page):
+    assert overview_page.visible_ids() == {"entity/gpt-2-small", "entity/imagenet", SAE}
+
+
+@pytest.mark.parametrize("query,expected", [("pca", "entity/pca"), ("GPT2", "entity/gpt-2"), ("onerror", P2)])
+def test_html_browser_search_brings_undrawn_nodes_into_view(overview_page, query, expected):
+    assert expected not in overview_page.visible_ids()
+    overview_page.page.fill("#kg-search", query)
+    overview_page.page.press("#kg-search", "Enter")
+    assert overview_page.js("() => window.kgNetwork.getSelectedNodes()") == [expected]
+    visible = overview_page.visible_ids()
+    assert expected in visible and len(visible) > 3  # with its neighbourhood
+    assert overview_page.page.locator("#kg-panel").get_attribute("data-node") == expected
+
+
+def test_html_browser_overview_button_goes_back(overview_page):
+    overview_page.js("(id) => window.kgFocus(id)", "entity/pca")
+    assert "entity/pca" in overview_page.visible_ids()
+    overview_page.page.locator("#kg-overview").click()
+    assert overview_page.visible_ids() == {"entity/gpt-2-small", "entity/imagenet", SAE}
+
+
+def test_html_browser_community_list_draws_members(overview_page):
+    rows = overview_page.page.locator("#kg-communities .kg-community")
+    assert rows.count() >= 1
+    rows.first.click()
+    assert len(overview_page.visible_ids()) >= 3
 
 
 def test_html_browser_type_filter_hides_nodes(page):
@@ -261,7 +303,7 @@ def test_html_browser_shows_what_it_hides(browser, tmp_path):
     write_html(browser_graph(), path, max_nodes=3)
     opened = Page(browser, path)
     try:
-        assert opened.page.locator("#kg-note").inner_text() == "showing 3 of 8 nodes; 5 hidden with fewest papers"
+        assert opened.page.locator("#kg-note").inner_text().startswith("overview: the 3 most-used of 5 entities")
         assert len(opened.visible_ids()) == 3
         assert opened.errors == [] and opened.blocked == []
     finally:

@@ -12,9 +12,23 @@ with ``<``, ``>``, ``&`` and U+2028/2029 escaped, so text taken from papers can
 never close the script element; the page script renders every string through
 ``textContent`` / text nodes.
 
-Graphs larger than ``max_nodes`` are cut in Python before embedding: the page
-starts with the best-connected nodes (most papers, then highest degree) and says
-how many it hides.
+What the page draws depends on the graph's size:
+
+- a graph of at most ``max_nodes`` nodes is drawn whole (papers, entities,
+  findings, every edge);
+- a larger one opens on an *overview*: the ``overview`` entities in most papers,
+  grouped by community (label propagation on the entity-entity graph) and
+  labelled by community, with papers folded into counts. Every entity and paper
+  is still embedded (compactly, as columns), so search finds all of them and
+  brings the match and its neighbourhood into view; clicking a community or a
+  node draws its members or neighbours.
+
+Everything else is capped so that the page stays small at 100k papers: each
+entity keeps its ``EDGES_PER_ENTITY`` strongest entity-entity edges, evidence
+sentences are shared out round-robin (every entity's first sentence before any
+entity's second) until ``max_bytes`` is spent, and abstracts are embedded only
+when they all fit. Every step is one pass over the nodes or edges (plus sorts),
+and ties are broken by node id, so the same graph always gives the same bytes.
 
 >>> import networkx as nx, tempfile, pathlib
 >>> g = nx.MultiDiGraph()
@@ -50,6 +64,7 @@ __all__ = [
     "render_html",
     "graph_payload",
     "select_nodes",
+    "communities",
     "embed_json",
     "NODE_STYLES",
     "EDGE_STYLES",
@@ -99,18 +114,47 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
 }
 OTHER_EDGE_STYLE = {"color": "#868e96", "width": 1.0, "dashes": False, "label": True, "arrows": True}
 
+#: graphs with at most this many nodes are drawn whole; larger ones open on the overview
+DEFAULT_MAX_NODES = 500
+#: entities the overview of a large graph draws
+DEFAULT_OVERVIEW = 200
+#: the embedded data stops taking evidence sentences once it is this large (bytes of JSON)
+DEFAULT_MAX_BYTES = 23_500_000
 #: evidence items embedded per edge; the panel says how many more the graph holds
 MAX_EVIDENCE_PER_EDGE = 5
+#: evidence sentences embedded per entity at most (its panel lists the other papers without them)
+MAX_EVIDENCE_PER_ENTITY = 20
+#: strongest entity-entity edges kept per entity (an edge stays if either end keeps it)
+EDGES_PER_ENTITY = 8
+#: an evidence sentence is cut to this many characters around its mention
+MAX_SENTENCE_CHARS = 300
 #: papers' abstracts are shown in full, but a pathological "abstract" is cut
 MAX_TEXT_CHARS = 5000
+#: paper titles in the data are cut to this many characters, or fewer when the page would be too big
+MAX_TITLE_CHARS = 120
+TITLE_CUTS = (100, 80, 64, 48)
+#: of ``max_bytes``, what shorter titles make room for, for evidence sentences
+EVIDENCE_RESERVE = 2_000_000
+#: rounds of label propagation at most (each one pass over the kept edges)
+LPA_ROUNDS = 12
 
-_ENTITY_FIELDS = ("key",)
+_PAPER, _FINDING, _ENTITY = 0, 1, 2
 _LINEAGE_FIELDS = ("family", "version", "size", "flavour")
-_FINDING_FIELDS = ("text", "direction", "unit", "metric", "qualifier", "paper", "rule")
+_FINDING_CODED_FIELDS = ("direction", "unit", "metric", "qualifier", "rule")
 _HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+# the identifier part of an arXiv id (new and old style, optional version): the page builds the URL from it
+_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]{0,30}/\d{7})(?:v\d{1,3})?$", re.IGNORECASE)
 
 
-def write_html(graph: nx.MultiDiGraph, path: str | os.PathLike[str], *, max_nodes: int = 1500, title: str = "kg") -> None:
+def write_html(
+    graph: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    *,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    title: str = "kg",
+    overview: int = DEFAULT_OVERVIEW,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> None:
     """Write ``graph`` as a single offline HTML page at ``path`` (atomically).
 
     Parameters
@@ -120,26 +164,39 @@ def write_html(graph: nx.MultiDiGraph, path: str | os.PathLike[str], *, max_node
     path : path-like
         Where to write the page; its folder must exist.
     max_nodes : int
-        The page starts with at most this many nodes: the ones with most papers
-        and edges. The page says how many it leaves out.
+        A graph of at most this many nodes is drawn whole; a larger one opens
+        on an overview of its most-used entities. Never more than this many
+        nodes are drawn at the start.
     title : str
         Page and header title.
+    overview : int
+        How many entities the overview of a large graph draws (at most ``max_nodes``).
+    max_bytes : int
+        Size the embedded data aims at: evidence sentences stop being added
+        once it is reached (entities, papers, edges and findings always are).
 
     Raises
     ------
     kg.errors.KGError
-        ``max_nodes`` is not a positive integer.
+        ``max_nodes``, ``overview`` or ``max_bytes`` is not a positive integer.
     kg.errors.OutputError
         ``path`` cannot be written.
     """
-    page = render_html(graph, max_nodes=max_nodes, title=title)
+    page = render_html(graph, max_nodes=max_nodes, title=title, overview=overview, max_bytes=max_bytes)
     with atomic_write(path, "w", encoding="utf-8") as fh:
         fh.write(page)
 
 
-def render_html(graph: nx.MultiDiGraph, *, max_nodes: int = 1500, title: str = "kg") -> str:
+def render_html(
+    graph: nx.MultiDiGraph,
+    *,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    title: str = "kg",
+    overview: int = DEFAULT_OVERVIEW,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> str:
     """The HTML text :func:`write_html` writes (data, script, styles inlined)."""
-    payload = graph_payload(graph, max_nodes=max_nodes, title=title)
+    payload = graph_payload(graph, max_nodes=max_nodes, title=title, overview=overview, max_bytes=max_bytes)
     assets = _assets()
     return "".join(
         [
@@ -182,134 +239,530 @@ def embed_json(value: Any) -> str:
     )
 
 
-def select_nodes(graph: nx.MultiDiGraph, max_nodes: int) -> list[Any]:
-    """The ``max_nodes`` nodes the page starts with, best connected first.
+def select_nodes(graph: nx.MultiDiGraph, max_nodes: int = DEFAULT_MAX_NODES, *, overview: int = DEFAULT_OVERVIEW) -> list[Any]:
+    """The nodes the page draws when it opens.
 
-    Nodes rank by ``n_papers`` (papers and findings count as 1), then by degree,
-    then by id so that the choice is stable across runs.
+    Every node (in id order) when the graph has at most ``max_nodes``; else the
+    ``min(overview, max_nodes)`` entities in most papers (then highest degree,
+    then id, so the choice is stable across runs), best first.
     """
-    _check_max_nodes(max_nodes)
-    # nsmallest: O(n log k), so a million-node graph is cut without sorting it all
-    return heapq.nsmallest(max_nodes, graph.nodes, key=lambda n: (-_n_papers(graph.nodes[n]), -graph.degree(n), str(n)))
+    _check_positive("max nodes", max_nodes)
+    _check_positive("overview size", overview)
+    if graph.number_of_nodes() <= max_nodes:
+        return sorted(graph.nodes, key=str)
+    return _ranked_entities(graph)[: min(overview, max_nodes)]
 
 
-def graph_payload(graph: nx.MultiDiGraph, *, max_nodes: int = 1500, title: str = "kg") -> dict[str, Any]:
-    """The JSON-ready data the page embeds: ``meta``, ``styles``, ``nodes``, ``edges``.
+def communities(graph: nx.MultiDiGraph, entities: list[Any] | None = None, *, rounds: int = LPA_ROUNDS) -> list[int]:
+    """A community index per entity of ``entities`` (default: all, ranked), by label propagation.
 
-    Evidence sentences carry ``hl`` = ``[start, end]`` of the mention inside the
-    sentence in UTF-16 code units (what JavaScript string indices count), or
-    None when the mention cannot be located.
+    The entity-entity graph (co-occurrence and typed relations, each entity's
+    :data:`EDGES_PER_ENTITY` strongest edges) is weighted by
+    ``count / sqrt(n_papers(u) * n_papers(v))``, so that hubs, which co-occur
+    with everything, do not swallow the graph. Entities are visited in rank
+    order and ties go to the lower label: the result depends on the graph
+    only. At most ``rounds`` passes over the edges: linear in the graph's size.
+    Communities are numbered by total papers, largest first.
     """
-    _check_max_nodes(max_nodes)
+    ranked = entities if entities is not None else _ranked_entities(graph)
+    index = {n: i for i, n in enumerate(ranked)}
+    kept = _keep_strongest(_entity_edge_list(graph, index), len(ranked))
+    return _label_propagation(len(ranked), kept, [_n_papers(graph.nodes[n]) for n in ranked], rounds)[0]
+
+
+def graph_payload(
+    graph: nx.MultiDiGraph,
+    *,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    title: str = "kg",
+    overview: int = DEFAULT_OVERVIEW,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> dict[str, Any]:
+    """The JSON-ready data the page embeds.
+
+    Keys: ``meta``, ``styles``, ``types``, ``rels`` and ``rules`` (name tables
+    the columns index into), ``entities`` (columns, ranked: most papers first),
+    ``papers`` (columns, by id), ``links`` (flat ``[paper, entity, rel, ...]``
+    for paper-entity edges other than ``mentions``), ``findings`` (columns),
+    ``edges`` (flat ``[u, v, rel, count, ...]`` between entities, each entity's
+    strongest), ``edge_ev`` / ``edge_nev`` (evidence ids and totals per edge),
+    ``evidence`` (``[paper, rel, sentence, hl_start, hl_end, rule]``),
+    ``communities`` (how many; ``entities.comm`` holds each entity's, -1 for
+    none), ``extra`` (edges of other shapes, drawn only with the whole graph)
+    and ``draw`` (the ids the page draws first, with positions).
+
+    ``hl_start``/``hl_end`` locate the mention in the sentence in UTF-16 code
+    units (what JavaScript string indices count), -1 when it cannot be found.
+    """
+    for what, value in (("max nodes", max_nodes), ("overview size", overview), ("max bytes", max_bytes)):
+        _check_positive(what, value)
+    ranked = _ranked_entities(graph)
+    papers = sorted((n for n, d in graph.nodes(data=True) if d.get("type") == "Paper"), key=str)
+    findings = sorted((n for n, d in graph.nodes(data=True) if d.get("type") == "Finding"), key=str)
+    eidx = {n: i for i, n in enumerate(ranked)}
+    pidx = {n: i for i, n in enumerate(papers)}
+    fidx = {n: i for i, n in enumerate(findings)}
     total = graph.number_of_nodes()
-    keep = select_nodes(graph, max_nodes) if total > max_nodes else list(graph.nodes)
-    kept = set(keep)
-    ids = {n: str(n) for n in keep}
-    contents = _Contents(graph)
+    whole = total <= max_nodes
 
-    nodes = [_node_record(graph, n, ids[n], contents) for n in keep]
-    for rec, (x, y) in zip(nodes, _initial_positions(graph, keep)):
-        rec["x"], rec["y"] = x, y
-    edges = []
+    # one pass over the edges, sorted into the shapes the page needs
+    paper_ents: list[list[tuple[int, str]]] = [[] for _ in papers]
+    ent_papers: list[list[tuple[int, str, dict]]] = [[] for _ in ranked]
+    finding_links: list[list[tuple[str, int]]] = [[] for _ in findings]
+    finding_paper: dict[int, int] = {}
+    entity_edges: list[tuple[int, int, str, int, dict]] = []
+    extra: list[tuple[str, str, str, int]] = []
     total_edges = 0
     for u, v, key, data in _edges(graph):
         total_edges += 1
-        if u in kept and v in kept:
-            edges.append(_edge_record(graph, u, v, key, data, contents, len(edges)))
+        if u in pidx and v in eidx:
+            paper_ents[pidx[u]].append((eidx[v], key))
+            ent_papers[eidx[v]].append((pidx[u], key, data))
+        elif u in eidx and v in eidx:
+            entity_edges.append((eidx[u], eidx[v], key, _count(data), data))
+        elif u in fidx and v in eidx:
+            finding_links[fidx[u]].append((key, eidx[v]))
+        elif u in pidx and v in fidx and key == "reports":
+            finding_paper.setdefault(fidx[v], pidx[u])
+        elif whole:
+            extra.append((str(u), str(v), key, _count(data)))
+    # sorted so that the output depends on the graph's content, not on insertion order
+    entity_edges.sort(key=lambda e: (e[0], e[1], e[2]))
+    kept = _keep_strongest(entity_edges, len(ranked))
+    comm, groups = _label_propagation(len(ranked), kept, [_n_papers(graph.nodes[n]) for n in ranked], LPA_ROUNDS)
 
-    hidden = total - len(keep)
-    note = ""
-    if hidden:
-        note = f"showing {len(keep):,} of {total:,} nodes; {hidden:,} hidden with fewest papers"
-    types = sorted({r["type"] for r in nodes})
-    relations = sorted({e["key"] for e in edges})
-    return {
+    relations = {key for links in paper_ents for _, key in links}
+    relations |= {e[2] for e in kept} | {key for links in finding_links for key, _ in links} | {e[2] for e in extra}
+    if finding_paper:
+        relations.add("reports")
+    rel_names = _ordered(sorted(relations), EDGE_STYLES)
+    rel = {k: i for i, k in enumerate(rel_names)}
+    types = _ordered(sorted({_type(graph.nodes[n]) for n in ranked} | ({"Paper"} if papers else set())
+                            | ({"Finding"} if findings else set())), NODE_STYLES)
+    type_index = {t: i for i, t in enumerate(types)}
+
+    entities = _entity_columns(graph, ranked, type_index, comm)
+    paper_cols = _paper_columns(graph, papers, paper_ents)
+    links = [x for p, ents in enumerate(paper_ents) for e, key in sorted(set(ents)) if key != "mentions"
+             for x in (p, e, rel[key])]
+    finding_cols = _finding_columns(graph, findings, finding_links, finding_paper, pidx, rel)
+    # flat [u, v, rel, count, ...]: a quarter of a million edges at 100k papers, so no per-edge lists
+    edges = [x for u, v, key, count, _ in kept for x in (u, v, rel[key], count)]
+
+    if whole:
+        draw = [str(n) for n in ranked] + [str(n) for n in papers] + [str(n) for n in findings]
+        positions = _initial_positions(graph, ranked + papers + findings)
+        note = ""
+    else:
+        shown = min(overview, max_nodes)
+        draw = [str(n) for n in ranked[:shown]]
+        positions = _overview_positions(comm[:shown])
+        note = (f"overview: the {len(draw):,} most-used of {len(ranked):,} entities, grouped by community; "
+                f"{len(papers):,} papers folded into counts. Search finds every entity; click a node or a community to expand it")
+    # lone entities have no community of their own (the page shows none for them); the page
+    # derives each community's size, papers and label (its best-used members) from this column
+    n_shared = sum(1 for members in groups if len(members) > 1)
+    entities["comm"] = [c if c < n_shared else -1 for c in comm]
+    payload: dict[str, Any] = {
         "meta": {
             "title": title,
+            "mode": "whole" if whole else "overview",
             "total_nodes": total,
-            "shown_nodes": len(keep),
-            "hidden_nodes": hidden,
             "total_edges": total_edges,
-            "shown_edges": len(edges),
+            "n_entities": len(ranked),
+            "n_papers": len(papers),
+            "n_findings": len(findings),
+            "shown_nodes": len(draw),
+            "hidden_nodes": total - len(draw),
             "hidden_note": note,
-            "n_papers": graph.graph.get("n_papers"),
-            "kg_version": graph.graph.get("kg_version"),
+            "kg_version": _text(graph.graph.get("kg_version")),
             "max_evidence": MAX_EVIDENCE_PER_EDGE,
+            "abstracts": False,
+            "evidence_note": "",
         },
         "styles": {
-            "nodes": {t: NODE_STYLES.get(t, OTHER_NODE_STYLE) for t in _ordered(types, NODE_STYLES)},
-            "edges": {k: EDGE_STYLES.get(k, OTHER_EDGE_STYLE) for k in _ordered(relations, EDGE_STYLES)},
+            "nodes": {t: NODE_STYLES.get(t, OTHER_NODE_STYLE) for t in types},
+            "edges": {k: EDGE_STYLES.get(k, OTHER_EDGE_STYLE) for k in rel_names},
         },
-        "nodes": nodes,
+        "types": types,
+        "rels": rel_names,
+        "rules": [],
+        "entities": entities,
+        "papers": paper_cols,
+        "links": links,
+        "findings": finding_cols,
         "edges": edges,
+        "edge_ev": {},
+        "edge_nev": {},
+        "evidence": [],
+        "communities": n_shared,
+        "extra": [[u, v, rel[key], count] for u, v, key, count in sorted(extra)],
+        "draw": {"ids": draw, "x": [p[0] for p in positions], "y": [p[1] for p in positions]},
     }
+    budget = max_bytes - _fit_titles(payload, _size(payload), max_bytes - EVIDENCE_RESERVE)
+    texts = [_text(graph.nodes[p].get("text"))[:MAX_TEXT_CHARS] for p in papers]
+    text_size = sum(len(t.encode("utf-8")) + 3 for t in texts)
+    # abstracts all or none: a page where some papers have one and some not would look broken
+    if papers and text_size <= budget // 2:
+        paper_cols["text"] = texts
+        payload["meta"]["abstracts"] = True
+        budget -= text_size
+    _add_evidence(graph, payload, ranked, papers, ent_papers, kept, findings, pidx, rel, budget)
+    return payload
 
 
-# --- nodes and edges -------------------------------------------------------
+# --- ranking, strongest edges, communities ---------------------------------------
 
 
-def _node_record(graph: nx.MultiDiGraph, node: Any, node_id: str, contents: _Contents) -> dict[str, Any]:
-    """The embedded form of one node: id, type, label and the fields its panel shows."""
-    attrs = graph.nodes[node]
-    ntype = str(attrs.get("type") or "Other")
-    rec: dict[str, Any] = {"id": node_id, "type": ntype, "label": _text(attrs.get("label")) or node_id}
-    if ntype == "Paper":
-        rec["title"] = _text(attrs.get("title"))
-        rec["text"] = _text(attrs.get("text"))[:MAX_TEXT_CHARS]
-        rec["topics"] = [_text(t) for t in _as_list(attrs.get("topics"))]
-        rec["arxiv_id"] = _text(attrs.get("arxiv_id"))
-        rec["url"] = _safe_url(attrs.get("url"))
-        return rec
-    if ntype == "Finding":
-        for field in _FINDING_FIELDS:
-            rec[field] = _text(attrs.get(field))
-        rec["value"] = _number(attrs.get("value"))
-        rec["baseline"] = _number(attrs.get("baseline"))
-        rec["paper"] = str(attrs.get("paper") or "")
-        sentence = _text(attrs.get("sentence"))
-        rec["sentence"] = sentence
-        ev = {k: attrs.get(k) for k in ("paper", "sentence", "start", "end", "sent_start")}
-        needles = [rec["text"]] if rec["text"] else []
-        rec["hl"] = _highlight(ev, sentence, contents.of(attrs.get("paper")), needles)
-        return rec
-    rec["n_papers"] = _n_papers(attrs)
-    rec["aliases"] = [_text(a) for a in _as_list(attrs.get("aliases"))]
-    for field in _ENTITY_FIELDS:
-        rec[field] = _text(attrs.get(field))
-    lineage = {f: _text(attrs.get(f)) for f in _LINEAGE_FIELDS if _text(attrs.get(f))}
-    if lineage:
-        rec["lineage"] = lineage
-    return rec
+def _ranked_entities(graph: nx.MultiDiGraph) -> list[Any]:
+    """Every node that is neither a paper nor a finding: most papers, then highest degree, then id."""
+    ents = [n for n, d in graph.nodes(data=True) if d.get("type") not in ("Paper", "Finding")]
+    return sorted(ents, key=lambda n: (-_n_papers(graph.nodes[n]), -graph.degree(n), str(n)))
 
 
-def _edge_record(
-    graph: nx.MultiDiGraph, u: Any, v: Any, key: str, data: dict, contents: _Contents, index: int
+def _entity_edge_list(graph: nx.MultiDiGraph, index: dict[Any, int]) -> list[tuple[int, int, str, int, dict]]:
+    """(u, v, key, count, data) of every edge between two entities of ``index``, sorted."""
+    out = [(index[u], index[v], key, _count(data), data) for u, v, key, data in _edges(graph) if u in index and v in index]
+    out.sort(key=lambda e: (e[0], e[1], e[2]))
+    return out
+
+
+def _keep_strongest(edges: list[tuple[int, int, str, int, dict]], n: int) -> list[tuple[int, int, str, int, dict]]:
+    """The edges among the :data:`EDGES_PER_ENTITY` strongest of either endpoint, in input order.
+
+    Typed relations rank before co-occurrence, then higher counts; ties by
+    position (the input is sorted). O(E log k): a hub's thousands of
+    co-occurrences are cut without sorting them.
+    """
+    per: list[list[tuple[bool, int, int]]] = [[] for _ in range(n)]
+    for i, (u, v, key, count, _) in enumerate(edges):
+        rank = (key == "co_occurs", -count, i)
+        per[u].append(rank)
+        if v != u:
+            per[v].append(rank)
+    keep: set[int] = set()
+    for ranks in per:
+        keep.update(r[2] for r in heapq.nsmallest(EDGES_PER_ENTITY, ranks))
+    return [edges[i] for i in sorted(keep)]
+
+
+def _label_propagation(
+    n: int, edges: list[tuple[int, int, str, int, dict]], papers: list[int], rounds: int
+) -> tuple[list[int], list[list[int]]]:
+    """Community per node ``0..n-1`` and the member lists (ranked), largest community (in papers) first.
+
+    Weighted, asynchronous label propagation in node order; a node takes the
+    label with the most weight among its neighbours, ties to the lowest label.
+    """
+    adj: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    for u, v, _key, count, _ in edges:
+        if u == v:
+            continue
+        # normalised by the ends' paper counts: a hub's edges are many but each is weak
+        w = max(count, 1) / math.sqrt(max(papers[u], 1) * max(papers[v], 1))
+        adj[u].append((v, w))
+        adj[v].append((u, w))
+    label = list(range(n))
+    for _ in range(rounds):
+        changed = 0
+        for i in range(n):
+            if not adj[i]:
+                continue
+            score: dict[int, float] = {}
+            for j, w in adj[i]:
+                score[label[j]] = score.get(label[j], 0.0) + w
+            best = min(score.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            if best != label[i]:
+                label[i] = best
+                changed += 1
+        if not changed:
+            break
+    members: dict[int, list[int]] = {}
+    for i, lab in enumerate(label):
+        members.setdefault(lab, []).append(i)
+    groups = sorted(members.values(), key=lambda m: (-sum(papers[i] for i in m), m[0]))
+    comm = [0] * n
+    for c, group in enumerate(groups):
+        for i in group:
+            comm[i] = c
+    return comm, groups
+
+
+# --- columns and records -----------------------------------------------------------
+
+
+def _entity_columns(graph: nx.MultiDiGraph, ranked: list[Any], type_index: dict[str, int], comm: list[int]) -> dict[str, Any]:
+    """Entities as columns (one list per field, ranked); rare fields as {index: value}."""
+    cols: dict[str, Any] = {"id": [], "label": [], "type": [], "papers": [], "comm": comm,
+                            "aliases": {}, "key": {}, "lineage": {}, "nev": {}}
+    for i, n in enumerate(ranked):
+        attrs = graph.nodes[n]
+        node_id = str(n)
+        cols["id"].append(node_id)
+        cols["label"].append(_text(attrs.get("label")) or node_id)
+        cols["type"].append(type_index[_type(attrs)])
+        cols["papers"].append(_n_papers(attrs))
+        aliases = [t for t in (_text(a) for a in _as_list(attrs.get("aliases"))) if t]
+        if aliases:
+            cols["aliases"][str(i)] = aliases
+        key = _text(attrs.get("key"))
+        if key and node_id != f"entity/{key}":  # the page derives the usual key from the id
+            cols["key"][str(i)] = key
+        lineage = {f: _text(attrs.get(f)) for f in _LINEAGE_FIELDS if _text(attrs.get(f))}
+        if lineage:
+            cols["lineage"][str(i)] = lineage
+    return cols
+
+
+def _paper_columns(graph: nx.MultiDiGraph, papers: list[Any], paper_ents: list[list[tuple[int, str]]]) -> dict[str, Any]:
+    """Papers as columns, by id; the id and arXiv URL are left out where the page can rebuild them."""
+    cols: dict[str, Any] = {"id": {}, "title": [], "arxiv": [], "url": {}, "topics": {}, "ents": []}
+    for i, p in enumerate(papers):
+        attrs = graph.nodes[p]
+        arxiv = _text(attrs.get("arxiv_id"))
+        derived = f"https://arxiv.org/abs/{arxiv}" if _ARXIV_ID.match(arxiv) else ""
+        if not (derived and str(p) == f"paper/arxiv:{arxiv}"):
+            cols["id"][str(i)] = str(p)
+        title = _text(attrs.get("title")) or _text(attrs.get("label")) or str(p)
+        cols["title"].append(title if len(title) <= MAX_TITLE_CHARS else title[: MAX_TITLE_CHARS - 1] + "\u2026")
+        cols["arxiv"].append(arxiv)
+        url = _safe_url(attrs.get("url"))
+        if url != derived:
+            cols["url"][str(i)] = url
+        topics = [t for t in (_text(x) for x in _as_list(attrs.get("topics"))) if t]
+        if topics:
+            cols["topics"][str(i)] = topics
+        # mentions only: the page rebuilds each entity's papers from these and ``links``
+        cols["ents"].append(sorted({e for e, key in paper_ents[i] if key == "mentions"}))
+    return cols
+
+
+def _finding_columns(
+    graph: nx.MultiDiGraph, findings: list[Any], finding_links: list[list[tuple[str, int]]],
+    finding_paper: dict[int, int], pidx: dict[Any, int], rel: dict[str, int],
 ) -> dict[str, Any]:
-    """The embedded form of one edge with at most MAX_EVIDENCE_PER_EDGE evidence items."""
-    evidence = [e for e in _as_list(data.get("evidence")) if isinstance(e, dict)]
-    needles = _needles(graph.nodes[v]) + _needles(graph.nodes[u])
-    items = []
-    for ev in evidence[:MAX_EVIDENCE_PER_EDGE]:
+    """Findings as columns; short repeated fields (unit, metric, ...) as indices into ``strings``.
+
+    ``paper`` is a paper index or -1; ``text`` and ``sentence`` are filled by
+    :func:`_add_evidence` while the size budget lasts.
+    """
+    strings: dict[str, int] = {"": 0}
+    cols: dict[str, Any] = {"id": [], "label": [], "paper": [], "links": [], "value": [], "baseline": {},
+                            "text": {}, "sentence": {}, "strings": []}
+    for field in _FINDING_CODED_FIELDS:
+        cols[field] = []
+    for i, f in enumerate(findings):
+        attrs = graph.nodes[f]
+        cols["id"].append(str(f))
+        cols["label"].append(_text(attrs.get("label")) or str(f))
+        for field in _FINDING_CODED_FIELDS:
+            cols[field].append(strings.setdefault(_text(attrs.get(field)), len(strings)))
+        cols["value"].append(_number(attrs.get("value")))
+        baseline = _number(attrs.get("baseline"))
+        if baseline is not None:
+            cols["baseline"][str(i)] = baseline
+        paper = attrs.get("paper")
+        cols["paper"].append(pidx.get(paper, finding_paper.get(i, -1)) if isinstance(paper, str) else finding_paper.get(i, -1))
+        cols["links"].append([x for key, e in sorted(set(finding_links[i]), key=lambda t: (t[1], t[0])) for x in (rel[key], e)])
+    cols["strings"] = list(strings)
+    return cols
+
+
+# --- evidence ------------------------------------------------------------------------
+
+
+def _add_evidence(
+    graph: nx.MultiDiGraph, payload: dict[str, Any], ranked: list[Any], papers: list[Any],
+    ent_papers: list[list[tuple[int, str, dict]]], kept: list[tuple[int, int, str, int, dict]],
+    findings: list[Any], pidx: dict[Any, int], rel: dict[str, int], budget: int,
+) -> None:
+    """Share evidence sentences out round-robin until ``budget`` bytes are spent.
+
+    Round r gives every entity its r-th sentence (taken across its papers:
+    first sentence of each paper, then second ...), every typed relation its
+    r-th and, in round 0, every finding its sentence; so when the budget runs
+    out, every entity that got none ranks below every entity that got one.
+    """
+    contents = _Contents(graph)
+    rules: dict[str, int] = {}
+    evidence = payload["evidence"]
+    ent_ev: list[list[int]] = [[] for _ in ranked]
+    needles = [_needles(graph.nodes[n]) for n in ranked]
+
+    def item(ev: dict, paper: int, key: str, hints: list[str]) -> list[Any]:
         sentence = _text(ev.get("sentence"))
-        paper = ev.get("paper")
-        items.append(
-            {
-                "paper": str(paper or ""),
-                "sentence": sentence,
-                "hl": _highlight(ev, sentence, contents.of(paper), needles),
-                "rule": _text(ev.get("rule")),
-            }
-        )
-    count = data.get("count")
-    return {
-        "id": f"e{index}",
-        "from": str(u),
-        "to": str(v),
-        "key": str(key),
-        "count": int(count) if isinstance(count, (int, float)) and not isinstance(count, bool) else len(evidence),
-        "n_evidence": len(evidence),
-        "evidence": items,
-    }
+        span = _locate(ev, sentence, contents.of(ev.get("paper") if isinstance(ev.get("paper"), str) else None), hints)
+        sentence, hl = _cut_sentence(sentence, span)
+        rule = _text(ev.get("rule"))
+        return [paper, rel[key], sentence, hl[0], hl[1], rules.setdefault(rule, len(rules))]
+
+    def cost(entry: list[Any]) -> int:
+        return len(embed_json(entry).encode("utf-8")) + 8  # and its id in the entity's or edge's list
+
+    def entity_items(i: int) -> Iterator[tuple[int, str, dict]]:
+        lists = [(p, key, _evidence_list(data)[:MAX_EVIDENCE_PER_EDGE]) for p, key, data in
+                 sorted(ent_papers[i], key=lambda t: (t[0], rel[t[1]]))]
+        for j in range(MAX_EVIDENCE_PER_EDGE):
+            for p, key, evs in lists:
+                if j < len(evs):
+                    yield p, key, evs[j]
+
+    totals = [sum(len(_evidence_list(d)) for _, _, d in ent_papers[i]) for i in range(len(ranked))]
+    queues = [entity_items(i) for i in range(len(ranked))]
+    typed = [(k, e) for k, e in enumerate(kept) if e[2] != "co_occurs"]
+    out_of_budget = False
+    for r in range(max(MAX_EVIDENCE_PER_ENTITY, MAX_EVIDENCE_PER_EDGE)):
+        progress = False
+        for i, queue in enumerate(queues):
+            if queue is None:
+                continue
+            nxt = next(queue, None) if r < MAX_EVIDENCE_PER_ENTITY else None
+            if nxt is None:
+                queues[i] = None
+                continue
+            p, key, ev = nxt
+            entry = item(ev, p, key, needles[i])
+            budget -= cost(entry)
+            if budget < 0:
+                out_of_budget = True
+                break
+            ent_ev[i].append(len(evidence))
+            evidence.append(entry)
+            progress = True
+        if out_of_budget:
+            break
+        for k, (u, v, key, _count, data) in typed if r < MAX_EVIDENCE_PER_EDGE else ():
+            evs = _evidence_list(data)
+            if r >= len(evs):
+                continue
+            paper = evs[r].get("paper")
+            entry = item(evs[r], pidx.get(paper, -1) if isinstance(paper, str) else -1, key, needles[v] + needles[u])
+            budget -= cost(entry) + 8
+            if budget < 0:
+                out_of_budget = True
+                break
+            payload["edge_ev"].setdefault(str(k), []).append(len(evidence))
+            evidence.append(entry)
+            progress = True
+        if out_of_budget:
+            break
+        if r == 0:
+            cols = payload["findings"]
+            for k, f in enumerate(findings):
+                attrs = graph.nodes[f]
+                claim = _text(attrs.get("text"))
+                sentence = _text(attrs.get("sentence"))
+                budget -= min(len(sentence), MAX_SENTENCE_CHARS) * 2 + len(claim) * 2 + 30
+                if budget < 0:
+                    out_of_budget = True
+                    break
+                if claim:
+                    cols["text"][str(k)] = claim
+                if not sentence:
+                    continue
+                ev = {key: attrs.get(key) for key in ("sentence", "start", "end", "sent_start")}
+                paper = attrs.get("paper")
+                span = _locate(ev, sentence, contents.of(paper if isinstance(paper, str) else None),
+                               [claim] if claim else [])
+                cut, hl = _cut_sentence(sentence, span)
+                cols["sentence"][str(k)] = [cut, hl[0], hl[1]]
+            if out_of_budget:
+                break
+        if not progress:
+            break
+    for k, (_u, _v, key, _count, data) in typed:
+        n = len(_evidence_list(data))
+        if 0 < len(payload["edge_ev"].get(str(k), ())) < n:
+            payload["edge_nev"][str(k)] = n
+    payload["entities"]["ev"] = ent_ev
+    payload["entities"]["nev"] = {str(i): t for i, t in enumerate(totals) if t > len(ent_ev[i])}
+    payload["rules"] = list(rules)
+    if out_of_budget:
+        payload["meta"]["evidence_note"] = (
+            f"evidence sentences for the best-connected entities only ({len(evidence):,} sentences; "
+            "size limit); graph.json holds them all")
+
+
+def _fit_titles(payload: dict[str, Any], size: int, target: int) -> int:
+    """Cut paper titles (to the first of :data:`TITLE_CUTS` that is enough) while ``size`` exceeds ``target``.
+
+    Titles are the one part of the data that grows with the corpus and can
+    shrink without losing a node or an edge. Returns the new size.
+    """
+    titles = payload["papers"]["title"]
+    if size <= target or not titles:
+        return size
+    chosen, saving = TITLE_CUTS[-1], 0
+    for cut in TITLE_CUTS:
+        saving = sum(len(t.encode("utf-8")) - len(_short(t, cut).encode("utf-8")) for t in titles)
+        chosen = cut
+        if size - saving <= target:
+            break
+    payload["papers"]["title"] = [_short(t, chosen) for t in titles]
+    return size - saving
+
+
+def _cut_sentence(sentence: str, span: tuple[int, int] | None) -> tuple[str, list[int]]:
+    """``sentence`` cut to :data:`MAX_SENTENCE_CHARS` around ``span``, and the span in UTF-16 units ([-1, -1]: none)."""
+    if len(sentence) > MAX_SENTENCE_CHARS:
+        s, e = span if span else (0, 0)
+        width = min(e - s, MAX_SENTENCE_CHARS)
+        start = max(0, min(s - (MAX_SENTENCE_CHARS - width) // 2, len(sentence) - MAX_SENTENCE_CHARS))
+        end = start + MAX_SENTENCE_CHARS
+        lead = "\u2026" if start > 0 else ""
+        cut = lead + sentence[start:end] + ("\u2026" if end < len(sentence) else "")
+        if span:
+            span = (s - start + len(lead), min(e, end) - start + len(lead))
+        sentence = cut
+    if not span:
+        return sentence, [-1, -1]
+    return sentence, [_utf16_index(sentence, span[0]), _utf16_index(sentence, span[1])]
+
+
+# --- layout --------------------------------------------------------------------------
+
+
+def _overview_positions(comm: list[int]) -> list[tuple[int, int]]:
+    """Starting positions for the overview's entities (ranked; ``comm`` their communities).
+
+    Each community of three or more is a disc (members on a sunflower spiral,
+    its best-used member in the middle); discs are placed largest first, each
+    at the first point of a spiral from the centre where it keeps clear of the
+    others, with more room sideways than up and down so that the labels above
+    them do not run into each other. Smaller groups go on a ring outside. Work
+    is bounded by the overview's size, not the graph's.
+    """
+    spacing = 60.0
+    golden = math.pi * (3 - math.sqrt(5))
+    groups: dict[int, list[int]] = {}
+    for i, c in enumerate(comm):
+        groups.setdefault(c, []).append(i)
+    pos: list[tuple[float, float]] = [(0.0, 0.0)] * len(comm)
+    placed: list[tuple[float, float, float]] = []
+    lone: list[int] = []
+    outer = 0.0
+    for members in sorted(groups.values(), key=lambda m: (-len(m), m[0])):
+        if len(members) < 3:
+            lone.extend(members)
+            continue
+        radius = spacing * 0.7 * math.sqrt(len(members)) + spacing * 0.5
+        k = 0
+        while True:
+            r = spacing * math.sqrt(k)
+            cx, cy = 1.8 * r * math.cos(k * golden), r * math.sin(k * golden)
+            if all(((cx - x) / 2.6) ** 2 + (cy - y) ** 2 >= (radius + rr + spacing) ** 2 for x, y, rr in placed):
+                break
+            k += 1
+        placed.append((cx, cy, radius))
+        outer = max(outer, math.hypot(cx / 1.8, cy) + radius)
+        for j, m in enumerate(members):
+            rj = spacing * 0.7 * math.sqrt(j)
+            pos[m] = (cx + rj * math.cos(j * golden), cy + rj * math.sin(j * golden))
+    for j, m in enumerate(sorted(lone)):
+        angle = j * 2 * math.pi / max(len(lone), 1)
+        r = outer + spacing * (1.5 + (j % 3) * 0.7)
+        pos[m] = (1.8 * r * math.cos(angle), r * math.sin(angle))
+    return [(round(x), round(y)) for x, y in pos]
 
 
 def _edges(graph: nx.Graph) -> Iterator[tuple[Any, Any, str, dict]]:
@@ -368,8 +821,8 @@ def _initial_positions(graph: nx.MultiDiGraph, keep: list[Any]) -> list[tuple[in
 # --- highlighting ----------------------------------------------------------
 
 
-def _highlight(ev: dict, sentence: str, content: str | None, needles: list[str]) -> list[int] | None:
-    """Where the mention lies in ``sentence``, as [start, end] in UTF-16 units, or None.
+def _locate(ev: dict, sentence: str, content: str | None, needles: list[str]) -> tuple[int, int] | None:
+    """Where the mention lies in ``sentence``, as (start, end) in code points, or None.
 
     In order: the offsets relative to ``sent_start`` when the evidence has it;
     the offsets located through the paper's content (find the sentence in the
@@ -394,9 +847,7 @@ def _highlight(ev: dict, sentence: str, content: str | None, needles: list[str])
         span = None
     if span is None:
         span = _find_needle(sentence, needles)
-    if span is None:
-        return None
-    return [_utf16_index(sentence, span[0]), _utf16_index(sentence, span[1])]
+    return span
 
 
 def _in_sentence(s: int, e: int, sentence: str) -> tuple[int, int] | None:
@@ -408,7 +859,8 @@ def _find_needle(sentence: str, needles: list[str]) -> tuple[int, int] | None:
     low = sentence.casefold()
     if len(low) != len(sentence):
         return None  # casefold changed the length ("ß" -> "ss"): offsets would drift
-    for needle in sorted({n.casefold() for n in needles if n and len(n) >= 2}, key=len, reverse=True):
+    # longest first, ties alphabetically: sorting by length alone left ties in hash order
+    for needle in sorted({n.casefold() for n in needles if n and len(n) >= 2}, key=lambda s: (-len(s), s)):
         at = low.find(needle)
         if at >= 0:
             return at, at + len(needle)
@@ -452,9 +904,34 @@ def _paper_content(attrs: dict) -> str:
 # --- small converters --------------------------------------------------------
 
 
-def _check_max_nodes(max_nodes: int) -> None:
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise KGError(f"max nodes for graph.html must be a positive integer, got {max_nodes!r}")
+def _check_positive(what: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise KGError(f"{what} for graph.html must be a positive integer, got {value!r}")
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _type(attrs: dict) -> str:
+    return _text(attrs.get("type")) or "Other"
+
+
+def _count(data: dict) -> int:
+    """An edge's ``count``, or the length of its evidence when it has none."""
+    count = data.get("count")
+    if isinstance(count, (int, float)) and not isinstance(count, bool) and math.isfinite(count):
+        return int(count)
+    return len(_evidence_list(data))
+
+
+def _evidence_list(data: dict) -> list[dict]:
+    return [e for e in _as_list(data.get("evidence")) if isinstance(e, dict)]
+
+
+def _size(payload: dict) -> int:
+    """Bytes of ``payload`` as the page embeds it."""
+    return len(embed_json(payload).encode("utf-8"))
 
 
 def _n_papers(attrs: dict) -> int:
@@ -548,12 +1025,13 @@ _BODY = """<div id="kg-app">
   <h1 id="kg-title">@TITLE@</h1>
   <div id="kg-search-box">
     <label for="kg-search" class="kg-visually-hidden">Find a node</label>
-    <input id="kg-search" type="search" list="kg-suggest" placeholder="Find a node by name or alias, Enter to focus" autocomplete="off" spellcheck="false">
+    <input id="kg-search" type="search" list="kg-suggest" placeholder="Find any entity or paper by name or alias, Enter to show it" autocomplete="off" spellcheck="false">
     <datalist id="kg-suggest"></datalist>
     <button id="kg-search-go" type="button">Find</button>
     <span id="kg-search-status" role="status"></span>
   </div>
   <div id="kg-actions">
+    <button id="kg-overview" type="button" title="Back to the drawing the page opened with">Overview</button>
     <button id="kg-physics" type="button" disabled>Resume layout</button>
     <button id="kg-fit" type="button">Fit</button>
   </div>
@@ -561,6 +1039,9 @@ _BODY = """<div id="kg-app">
 <div id="kg-note" role="note" hidden></div>
 <main id="kg-main">
   <aside id="kg-filters" aria-label="Filters and legend">
+    <section id="kg-communities-section"><h2>Communities</h2><div id="kg-communities"></div>
+      <p class="kg-hint">Click one (or its label on the canvas) to draw its members; double-click a node to draw its neighbours.</p>
+    </section>
     <section><h2>Node types</h2><div id="kg-type-filters"></div></section>
     <section><h2>Relations</h2><div id="kg-rel-filters"></div></section>
     <section><h2>Minimum papers</h2>
