@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -55,7 +56,8 @@ def test_query_methods_on_dataset(store, dataset, expected):
 @pytest.mark.parametrize("family", ["LLaVA", "llava"])
 def test_query_variants_of_family(store, family):
     rows = _rows(store, "variants-of-family", family=family)
-    got = {(r["variantLabel"], r["version"], r["size"], int(r["nPapers"]), r["papers"]) for r in rows}
+    # GROUP_CONCAT's order is unspecified (an on-disk store and an in-memory one differ)
+    got = {(r["variantLabel"], r["version"], r["size"], int(r["nPapers"]), " ".join(sorted(r["papers"].split()))) for r in rows}
     assert got == {
         ("LLaVA-1.5-7B", "1.5", "7B", 2, "arxiv:2401.00001 arxiv:2401.00002"),
         ("LLaVA-1.5-13B", "1.5", "13B", 1, "arxiv:2401.00002"),
@@ -205,3 +207,272 @@ def test_query_cli_list(capsys):
     assert main(["query", "--list"]) == 0
     out = capsys.readouterr().out
     assert "variants-of-family" in out and "--param family=" in out
+
+
+# ---------------------------------------------------------------------------- hostile queries
+import os  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+import kg.query as kq  # noqa: E402
+from kg.query import (  # noqa: E402
+    EngineCrashed,
+    QueryRefused,
+    QueryTimeout,
+    QueryWorker,
+    ResultTooLarge,
+    check_query,
+    ensure_store,
+    store_folder,
+)
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections it receives."""
+
+    def __init__(self):
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def settle(self):
+        time.sleep(0.3)  # let a connection made just now be counted
+        return self.connections
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(2)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener():
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
+# Each one really is a SERVICE call to pyoxigraph (the first test proves it): the
+# later ones hide the keyword from a tokenizer, in what looks like an IRI or a string.
+SERVICE_QUERIES = [
+    "SELECT * { VALUES ?x {1} SERVICE <URL> { ?s ?p ?o } }",
+    "select * { values ?x {1} service silent <URL> { ?s ?p ?o } }",
+    "SELECT * { VALUES ?x {1} SeRvIcE\t<URL> { } }",
+    "SELECT * { VALUES ?x {1} FILTER(?x<2)SERVICE#>\n<URL>{ ?s ?p ?o } }",
+    "SELECT * { VALUES ?x {1} FILTER(STR(?x)<'x>' ) SERVICE <URL> { ?s ?p ?o } #'\n}",
+    "SELECT * { VALUES ?x {1} ?x ?p (<a:b> <a:b#x>) FILTER(?x<'y>' ) SERVICE <URL> { } #'\n}",
+]
+
+
+def _one_triple_store():
+    s = pyoxigraph.Store()
+    s.add(pyoxigraph.Quad(pyoxigraph.NamedNode("http://a"), pyoxigraph.NamedNode("http://p"), pyoxigraph.Literal("1")))
+    return s
+
+
+@pytest.mark.parametrize("template", SERVICE_QUERIES)
+def test_query_service_contacts_the_address_only_when_allowed(listener, template):
+    sparql = template.replace("URL", listener.url)
+    store = _one_triple_store()
+    with pytest.raises(QueryRefused, match="SERVICE clauses are refused"):
+        run_query(store, sparql)
+    assert listener.settle() == 0
+    with contextlib.suppress(QueryError):  # the listener hangs up: the fetch fails
+        run_query(store, sparql, allow_service=True)
+    assert listener.settle() >= 1
+
+
+@pytest.mark.parametrize("sparql", [
+    'SELECT ?x WHERE { ?x rdfs:label "web service" }',
+    "SELECT ?service WHERE { ?service ?p ?o } LIMIT 1",
+    "SELECT ?x WHERE { ?x ?p <http://example.org/service#api> }",
+    "SELECT ?x WHERE { ?x ?p ?o } # no SERVICE here",
+    "PREFIX ex: <http://example.org/> SELECT ?x WHERE { ?x ex:serviceType ?o }",
+    "SELECT ?x WHERE { ?x ?p ?o FILTER(?o < 3) }",
+])
+def test_query_service_in_names_strings_iris_comments_is_allowed(store, sparql):
+    run_query(store, sparql)
+
+
+@pytest.mark.parametrize("sparql,error,match", [
+    ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", QueryRefused, "read-only"),
+    ("PREFIX x: <urn:x:> LOAD <http://127.0.0.1:9/g.ttl>", QueryRefused, "LOAD"),
+    ("# comment\nDROP ALL", QueryRefused, "DROP"),
+    ("SELECT * WHERE " + "{" * 3000 + "?s ?p ?o" + "}" * 3000, QueryError, "deeper than 64"),
+    ("SELECT * WHERE { ?s ?p " + "[ ?p " * 100 + "?o" + "]" * 100 + "}", QueryError, "deeper than 64"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * 10000 + "?s)}", QueryError, "operators"),
+    ("SELECT * WHERE {" + "UNION".join(["{}"] * 8000) + "}", QueryError, "operators"),
+    ("SELECT * WHERE { ?s ?p ?o } #" + "x" * 70000, QueryError, "characters long"),
+    ('SELECT * WHERE { ?s ?p "unterminated }', QueryError, "unterminated string"),
+])
+def test_query_refused_before_the_engine_parses(sparql, error, match):
+    with pytest.raises(error, match=match):
+        check_query(sparql)
+
+
+def test_query_deep_nesting_inside_a_would_be_iri_is_counted():
+    # `<` after an operand compares: pyoxigraph reads "((((..." as code, not an IRI
+    line = "?x<" + "(" * 40 + "#>\n"
+    with pytest.raises(QueryError, match="deeper than 64"):
+        check_query("SELECT * { ?x ?p ?o FILTER(" + line * 3 + ") }")
+
+
+def test_query_row_cap(store):
+    with pytest.raises(ResultTooLarge, match="more than 100 rows"):
+        run_query(store, CARTESIAN, max_rows=100)
+    assert len(run_query(store, "SELECT * { ?s ?p ?o } LIMIT 100", max_rows=100)) == 100
+
+
+def test_query_time_limit_between_rows(store):
+    with pytest.raises(QueryTimeout, match="time limit"):
+        run_query(store, CARTESIAN, timeout=0.05)
+
+
+def test_query_errors_while_reading_rows_are_query_errors():
+    # the unbound service name fails only when the first row is read
+    with pytest.raises(QueryError, match="unbound"):
+        run_query(_one_triple_store(), "SELECT * { SERVICE ?x { } }", allow_service=True)
+
+
+# ---------------------------------------------------------------------------- the store kept beside a file
+TTL_A = "<http://ex.org/a> <http://ex.org/p> 1 .\n"
+TTL_B = "<http://ex.org/a> <http://ex.org/p> 1 .\n<http://ex.org/b> <http://ex.org/p> 2 .\n"
+COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+
+
+def _count(path_or_store):
+    return int(run_query(path_or_store, COUNT).values()[0][0])
+
+
+def test_query_store_beside_file_is_built_once_and_reused(tmp_path):
+    path = tmp_path / "g.ttl"
+    path.write_text(TTL_A)
+    assert _count(path) == 1
+    folder = store_folder(path)
+    marker = folder / "kg-store.json"
+    stamp = marker.stat().st_mtime_ns
+    assert _count(path) == 1
+    assert marker.stat().st_mtime_ns == stamp  # reused, not rebuilt
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".g.ttl.oxigraph", "g.ttl"]  # no temporary left
+
+
+def test_query_store_rebuilt_when_file_changes(tmp_path):
+    path = tmp_path / "g.ttl"
+    path.write_text(TTL_A)
+    assert _count(path) == 1
+    path.write_text(TTL_B)
+    os.utime(path, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    assert _count(path) == 2
+
+
+def test_query_broken_store_is_rebuilt(tmp_path):
+    path = tmp_path / "g.ttl"
+    path.write_text(TTL_B)
+    ensure_store(path)
+    folder = store_folder(path)
+    for f in folder.iterdir():
+        if f.name != "kg-store.json":
+            f.unlink() if f.is_file() else None
+    (folder / "CURRENT").write_text("garbage\n")
+    assert _count(path) == 2
+
+
+def test_query_unwritable_folder_falls_back_to_memory(tmp_path, monkeypatch):
+    path = tmp_path / "g.ttl"
+    path.write_text(TTL_B)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(kq.tempfile, "mkdtemp", refuse)
+    assert ensure_store(path) is None
+    assert _count(path) == 2
+    assert main(["query", str(path), COUNT, "--format", "csv"]) == 0
+    assert not store_folder(path).exists()
+
+
+def test_query_store_build_race_leaves_one_whole_store(tmp_path):
+    path = tmp_path / "g.nt"
+    path.write_text("".join(f"<http://ex.org/s{i}> <http://ex.org/p> \"{i}\" .\n" for i in range(20000)))
+    code = "import sys; from kg.query import ensure_store; print(ensure_store(sys.argv[1]))"
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outs = [p.communicate(timeout=120)[0].strip() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert set(outs) == {str(store_folder(path))}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".g.nt.oxigraph", "g.nt"]
+    assert _count(path) == 20000
+
+
+# ---------------------------------------------------------------------------- worker processes
+def test_query_worker_kills_a_runaway_query(ttl):
+    with QueryWorker(ttl) as worker:
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout, match="1 s time limit"):
+            worker.run(RUNAWAY, timeout=1)
+        assert time.monotonic() - started < 5
+        assert not worker.alive
+
+
+def test_query_worker_survives_bad_queries(ttl):
+    with QueryWorker(ttl) as worker:
+        with pytest.raises(QueryError, match="malformed"):
+            worker.run("SELECT ?x WHERE { ?x }")
+        with pytest.raises(ResultTooLarge):
+            worker.run(CARTESIAN, max_rows=10)
+        kind, body = worker.run("ASK { ?s a kg:Finding }", "json")
+        assert kind == "boolean" and json.loads(body) == {"head": {}, "boolean": True}
+
+
+def test_query_worker_crash_is_an_error_not_the_end(ttl):
+    with QueryWorker(ttl) as worker:
+        worker.wait_ready()
+        threading.Timer(0.5, os.kill, (worker.process.pid, signal.SIGSEGV)).start()
+        with pytest.raises(EngineCrashed, match="SIGSEGV"):
+            worker.run(RUNAWAY, timeout=20)
+
+
+def test_query_cli_time_limit(ttl, capsys):
+    started = time.monotonic()
+    assert main(["query", str(ttl), RUNAWAY, "--timeout", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "1 s time limit" in err and err.count("\n") == 1
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("argv,match", [
+    ([CARTESIAN, "--max-rows", "50"], "more than 50 rows"),
+    (["SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"], "--allow-service"),
+    (["SELECT * WHERE " + "{" * 3000 + "?s ?p ?o" + "}" * 3000], "deeper than 64"),
+])
+def test_query_cli_refusals_are_one_line(ttl, capsys, argv, match):
+    assert main(["query", str(ttl), *argv]) == 2
+    err = capsys.readouterr().err
+    assert match in err and err.startswith("kg: error: ") and err.count("\n") == 1
+
+
+def test_query_cli_allow_service_fetches(listener, ttl, capsys):
+    sparql = f"SELECT * {{ VALUES ?x {{1}} SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+    assert main(["query", str(ttl), sparql]) == 2
+    assert listener.settle() == 0
+    main(["query", str(ttl), sparql, "--allow-service"])
+    assert listener.settle() >= 1
