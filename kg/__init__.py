@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import networkx as nx
     import rdflib
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "__version__",

@@ -13,10 +13,8 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import sys
-import time
-from collections.abc import Callable, Iterable, Iterator
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
@@ -27,6 +25,7 @@ import networkx as nx
 
 from .errors import KGError, OutputError
 from .graph import DEFAULT_MAX_EVIDENCE, add_extraction, add_sources, finalize, new_graph, paper_node_id
+from .progress import Progress
 from .records import Paper, PaperExtraction
 
 __all__ = ["build_graph", "write_outputs", "OUTPUT_FILES", "RDF_FILES", "BuildSummary", "Progress"]
@@ -37,38 +36,6 @@ OUTPUT_FILES: tuple[str, ...] = ("graph.json", "graph.graphml", "graph.ttl", "on
 RDF_FILES: dict[str, str] = {"turtle": "graph.ttl", "nt": "graph.nt", "json-ld": "graph.jsonld"}
 #: where the pipeline runs: this machine (``jobs`` processes) or a Dask cluster
 SCHEDULERS: tuple[str, ...] = ("local", "dask")
-
-
-class Progress:
-    """Reports papers per second on stderr on long runs; silent for short ones."""
-
-    def __init__(self, *, enabled: bool = True, every_s: float = 2.0, stream=None) -> None:
-        self.enabled = enabled
-        self.every_s = every_s
-        self.stream = stream or sys.stderr
-        self.start: float | None = None  # the clock starts with the first paper, not the pipeline's load
-        self.last = 0.0
-        self.count = 0
-        self.shown = False
-
-    def update(self, n: int = 1) -> None:
-        """Count ``n`` more papers, printing a line at most every ``every_s`` seconds."""
-        self.count += n
-        now = time.perf_counter()
-        if self.start is None:
-            self.start = self.last = now
-            return
-        if self.enabled and now - self.last >= self.every_s:
-            self.last = now
-            rate = self.count / max(now - self.start, 1e-9)
-            end = "\r" if self.stream.isatty() else "\n"
-            print(f"kg: {self.count:,} papers ({rate:,.0f}/s)", end=end, file=self.stream, flush=True)
-            self.shown = True
-
-    def close(self) -> None:
-        """End the progress line, if one was shown."""
-        if self.shown and self.stream.isatty():
-            print(file=self.stream)
 
 
 def build_graph(

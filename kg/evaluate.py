@@ -1,9 +1,9 @@
 """Measure kg's extraction against human-annotated text.
 
-Three parts, each usable on its own:
+Scoring only: ``kg extract`` (:mod:`kg.cli.extract`) writes the predictions,
+in the format :func:`extraction_to_dict` defines and :func:`read_predictions`
+reads back. Three parts, each usable on its own:
 
-* :func:`extract_file` runs the pipeline over a JSONL file of ``{"id", "text"}``
-  records and writes one plain-JSON extraction per line (``kg extract``);
 * :func:`read_gold` reads annotated text, either kg's evaluation format (one
   ``{"id", "corpus", "text", "entities", "ignore", "relations"}`` object per line)
   or DyGIE-style token JSON (``doc_key`` / ``sentences`` / ``ner``), detected
@@ -33,6 +33,10 @@ head and tail spans it overlaps (either way round for the corpus's symmetric
 labels), one-to-one by the same maximum matching. kg's acronym definitions
 (``aliases``: short, long) count as ``alias_of`` relations. Gold relations whose
 label no kg label maps to are left out of recall.
+
+Gold texts and ids are cleaned as kg's readers clean text (lone surrogates and
+control characters other than tab, newline and CR become U+FFFD, one for one), so
+offsets hold and they meet ``kg extract``'s output of the same file exactly.
 """
 
 from __future__ import annotations
@@ -40,15 +44,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import sys
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, KGError, RuleError
-from .io import atomic_write
+from .errors import InputError, RuleError
+from .readers.common import clean_text, text_lines
 from .records import Paper, PaperExtraction
 from .resources import rules_path
 
@@ -66,8 +68,6 @@ __all__ = [
     "CorpusReport",
     "load_mappings",
     "corpus_key",
-    "read_input",
-    "extract_file",
     "extraction_to_dict",
     "read_gold",
     "dygie_to_gold",
@@ -302,33 +302,19 @@ def corpus_key(name: str, mappings: dict[str, CorpusMapping]) -> str | None:
     return max(fits, key=len) if fits else None
 
 
-# --------------------------------------------------------------------------- kg extract
+# --------------------------------------------------------------------------- reading
 
 
-def read_input(path: str | Path) -> Iterator[Paper]:
-    """Stream papers from a JSONL file of ``{"id", "text"}`` objects (other keys ignored).
+def _json_lines(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each non-blank line of a JSONL file, or :class:`InputError` naming file and line.
 
-    ``Paper.title`` is None, so ``Paper.content`` is exactly ``text`` and offsets
-    are into the input text. A record without ``id`` gets ``<file name>:<line>``.
-    Blank lines are skipped; bad JSON or a missing ``text`` raises
-    :class:`InputError` naming the file and line.
+    The file is read with kg's readers' checks (missing, empty, binary, not UTF-8,
+    a byte-order mark), and lines end only at ``\\n`` / ``\\r``: ``str.splitlines``
+    would also cut at U+2028, which JSON strings may hold unescaped.
     """
-    p = Path(path)
-    try:
-        fh = p.open(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
-    with fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            rec = _parse_json_line(line, p, lineno)
-            text = rec.get("text")
-            if not isinstance(text, str):
-                raise InputError(f"{p}:{lineno}: record has no \"text\" string")
-            pid = rec.get("id")
-            pid = f"{p.name}:{lineno}" if pid is None else str(pid)
-            yield Paper(id=pid, title=None, text=text, source=str(p))
+    for lineno, line in enumerate(text_lines(path), 1):
+        if line.strip():
+            yield lineno, _parse_json_line(line, path, lineno)
 
 
 def _parse_json_line(line: str, path: Path, lineno: int) -> dict:
@@ -337,77 +323,13 @@ def _parse_json_line(line: str, path: Path, lineno: int) -> dict:
         rec = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{path}:{lineno}: invalid JSON (nested too deeply to read)") from None
+    except ValueError as exc:  # an integer literal longer than Python converts
+        raise InputError(f"{path}:{lineno}: invalid JSON ({exc})") from None
     if not isinstance(rec, dict):
         raise InputError(f"{path}:{lineno}: expected a JSON object, got {type(rec).__name__}")
     return rec
-
-
-def extraction_to_dict(ext: PaperExtraction) -> dict[str, Any]:
-    """One extraction as the plain JSON object ``kg extract`` writes per line.
-
-    ``{"id", "entities": [{"start", "end", "label", "text", "rule"}],
-    "relations": [{"head", "tail", "label", "rule"}], "aliases": [{"short", "long", "rule"}],
-    "findings": [{<Finding fields>, "sentence"}]}``; relation and alias ends index
-    ``entities``, offsets are into ``Paper.content``.
-    """
-    findings = []
-    for f in ext.findings:
-        d = dataclasses.asdict(f)
-        d["settings"] = list(f.settings)
-        d["sentence"] = ext.sentence(f.sent) if 0 <= f.sent < len(ext.sentences) else ""
-        findings.append(d)
-    return {
-        "id": ext.paper.id,
-        "entities": [
-            {"start": m.start, "end": m.end, "label": m.label, "text": m.text, "rule": m.rule} for m in ext.mentions
-        ],
-        "relations": [{"head": r.head, "tail": r.tail, "label": r.label, "rule": r.rule} for r in ext.relations],
-        "aliases": [{"short": a.short, "long": a.long, "rule": a.rule} for a in ext.aliases],
-        "findings": findings,
-    }
-
-
-def load_default_pipeline() -> "Language":
-    """kg's pipeline (``kg.pipeline.load_pipeline()``), or :class:`KGError` if it is not installed."""
-    import importlib
-
-    module = importlib.import_module("kg.pipeline")
-    load = getattr(module, "load_pipeline", None)
-    if load is None:
-        raise KGError("kg.pipeline.load_pipeline is not available in this installation")
-    return load()
-
-
-def extract_file(
-    in_path: str | Path,
-    out_path: str | Path,
-    nlp: "Language | None" = None,
-    *,
-    progress_every: int = 1000,
-    log: IO[str] | None = None,
-    batch_size: int = 64,
-) -> int:
-    """Run the pipeline over ``in_path`` (JSONL ``{"id", "text"}``) into ``out_path``; return the count.
-
-    Streams line by line; ``out_path`` is written atomically (a failure leaves the
-    old file untouched). Every ``progress_every`` documents a progress line goes to
-    ``log`` (default stderr); 0 turns it off. ``nlp`` defaults to kg's pipeline.
-    """
-    from .extract import extract
-
-    nlp = nlp if nlp is not None else load_default_pipeline()
-    log = sys.stderr if log is None else log
-    n = 0
-    t0 = time.perf_counter()
-    with atomic_write(out_path) as out:
-        for ext in extract(nlp, read_input(in_path), batch_size=batch_size):
-            out.write(json.dumps(extraction_to_dict(ext), ensure_ascii=False))
-            out.write("\n")
-            n += 1
-            if progress_every and n % progress_every == 0:
-                rate = n / max(time.perf_counter() - t0, 1e-9)
-                print(f"kg extract: {n} docs ({rate:.0f} docs/s)", file=log, flush=True)
-    return n
 
 
 # --------------------------------------------------------------------------- gold
@@ -422,16 +344,9 @@ def read_gold(path: str | Path, *, corpus: str | None = None) -> list[GoldDoc]:
     their ``dataset`` field). Raises :class:`InputError` naming file and line.
     """
     p = Path(path)
-    try:
-        raw = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
     docs: list[GoldDoc] = []
     dygie: bool | None = None
-    for lineno, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
-            continue
-        rec = _parse_json_line(line, p, lineno)
+    for lineno, rec in _json_lines(p):
         if dygie is None:
             dygie = "sentences" in rec and "ner" in rec
         where = f"{p}:{lineno}"
@@ -444,6 +359,7 @@ def _kg_gold(rec: dict, where: str, corpus: str | None) -> GoldDoc:
     text = rec.get("text")
     if not isinstance(text, str):
         raise InputError(f"{where}: record has no \"text\" string")
+    text = clean_text(text)
     name = corpus or rec.get("corpus")
     if not isinstance(name, str) or not name:
         raise InputError(f"{where}: record has no \"corpus\" field; pass --corpus NAME")
@@ -471,7 +387,7 @@ def _kg_gold(rec: dict, where: str, corpus: str | None) -> GoldDoc:
             raise InputError(f"{where}: relations[{i}] points outside \"entities\"")
         relations.append((h, t, label))
     return GoldDoc(
-        id=str(rec.get("id", where)),
+        id=clean_text(str(rec.get("id", where))),
         corpus=name,
         text=text,
         entities=entities,
@@ -494,7 +410,7 @@ def dygie_to_gold(rec: dict, *, where: str = "", corpus: str | None = None) -> G
     sentences = rec.get("sentences")
     if not isinstance(sentences, list) or not all(isinstance(s, list) for s in sentences):
         raise InputError(f"{where}: DyGIE record needs \"sentences\" as a list of token lists")
-    tokens = [str(t) for sent in sentences for t in sent]
+    tokens = [clean_text(str(t)) for sent in sentences for t in sent]
     starts: list[int] = []
     pos = 0
     for tok in tokens:
@@ -527,7 +443,7 @@ def dygie_to_gold(rec: dict, *, where: str = "", corpus: str | None = None) -> G
     if not isinstance(name, str) or not name:
         raise InputError(f"{where}: DyGIE record has no \"dataset\" field; pass --corpus NAME")
     return GoldDoc(
-        id=str(rec.get("doc_key", where)),
+        id=clean_text(str(rec.get("doc_key", where))),
         corpus=name,
         text=text,
         entities=entities,
@@ -539,24 +455,48 @@ def dygie_to_gold(rec: dict, *, where: str = "", corpus: str | None = None) -> G
 # --------------------------------------------------------------------------- predictions
 
 
+def extraction_to_dict(ext: PaperExtraction) -> dict[str, Any]:
+    """One extraction as the plain JSON object ``kg extract`` writes per line.
+
+    ``{"id", "entities": [{"start", "end", "label", "text", "rule"}],
+    "relations": [{"head", "tail", "label", "rule"}], "aliases": [{"short", "long", "rule"}],
+    "findings": [{<Finding fields>, "sentence"}]}``; relation and alias ends index
+    ``entities``, offsets are into ``Paper.content``.
+    """
+    findings = []
+    for f in ext.findings:
+        d = dataclasses.asdict(f)
+        d["settings"] = list(f.settings)
+        d["sentence"] = ext.sentence(f.sent) if 0 <= f.sent < len(ext.sentences) else ""
+        findings.append(d)
+    return {
+        "id": ext.paper.id,
+        "entities": [
+            {"start": m.start, "end": m.end, "label": m.label, "text": m.text, "rule": m.rule} for m in ext.mentions
+        ],
+        "relations": [{"head": r.head, "tail": r.tail, "label": r.label, "rule": r.rule} for r in ext.relations],
+        "aliases": [{"short": a.short, "long": a.long, "rule": a.rule} for a in ext.aliases],
+        "findings": findings,
+    }
+
+
 def read_predictions(path: str | Path) -> dict[str, dict]:
     """Read a ``kg extract`` output file: document id -> its record (validated, line noted)."""
     p = Path(path)
-    try:
-        fh = p.open(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
     out: dict[str, dict] = {}
-    with fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            rec = _parse_json_line(line, p, lineno)
-            if "id" not in rec or not isinstance(rec.get("entities", []), list):
-                raise InputError(f"{p}:{lineno}: expected \"id\" and an \"entities\" list")
-            rec["_where"] = f"{p}:{lineno}"
-            out[str(rec["id"])] = rec
+    for lineno, rec in _json_lines(p):
+        if "id" not in rec or not isinstance(rec.get("entities", []), list):
+            raise InputError(f"{p}:{lineno}: expected \"id\" and an \"entities\" list")
+        rec["_where"] = f"{p}:{lineno}"
+        out[str(rec["id"])] = rec
     return out
+
+
+def load_default_pipeline() -> "Language":
+    """kg's pipeline, as ``kg eval`` runs it on gold texts when no ``--pred`` file is given."""
+    from .pipeline import load_pipeline
+
+    return load_pipeline()
 
 
 def predict(nlp: "Language", docs: Iterable[GoldDoc], *, source: str = "") -> dict[str, dict]:

@@ -82,7 +82,7 @@ def entity_node_id(key: str) -> str:
 
 def new_graph() -> nx.MultiDiGraph:
     """An empty kg graph with its graph-level attributes set."""
-    from . import __version__
+    from .version import __version__
 
     return nx.MultiDiGraph(
         name="kg", kg_version=__version__, n_papers=0, alias_keys={}, compact_keys={}, pending_families={}

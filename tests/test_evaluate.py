@@ -19,7 +19,7 @@ from kg.evaluate import (
     load_mappings,
     normalize_mention,
     read_gold,
-    read_input,
+    read_predictions,
     report_to_json,
     score_entities,
     score_relations,
@@ -368,29 +368,49 @@ def test_evaluate_report_groups_corpora(mappings):
     assert "gsap: 1 texts" in table and "MLModel" in table and "relations overall" in table
 
 
-# --------------------------------------------------------------------------- kg extract plumbing
+# --------------------------------------------------------------------------- reading files
 
 
 @pytest.mark.parametrize(
     "content,message",
     [
-        ('{"id": "a", "text": "x"}\n\n{"id": "b", "text": ', r"in.jsonl:3: invalid JSON"),
-        ('{"id": "a", "body": "x"}\n', r"in.jsonl:1: record has no \"text\""),
-        ('["a"]\n', r"in.jsonl:1: expected a JSON object"),
+        (b"", r"gold.jsonl: empty file"),
+        (b'{"id": "a", "text": "caf\xe9"}\n', r"gold.jsonl: not UTF-8 text \(byte 0xe9"),
+        (b"[" * 100_000 + b"]" * 100_000 + b"\n", r"gold.jsonl:1: invalid JSON \(nested too deeply"),
+        (b'{"id": ' + b"9" * 5000 + b"}\n", r"gold.jsonl:1: invalid JSON"),
+        (b'["a"]\n', r"gold.jsonl:1: expected a JSON object"),
     ],
+    ids=["empty", "latin-1", "deep", "huge-int", "not-object"],
 )
-def test_evaluate_read_input_errors(tmp_path, content, message):
-    path = tmp_path / "in.jsonl"
-    path.write_text(content)
+@pytest.mark.parametrize("reader", [read_gold, read_predictions])
+def test_evaluate_reading_bad_files_is_one_line_error(tmp_path, reader, content, message):
+    path = tmp_path / "gold.jsonl"
+    path.write_bytes(content)
     with pytest.raises(InputError, match=message):
-        list(read_input(path))
+        reader(path)
 
 
-def test_evaluate_read_input_papers(tmp_path):
-    path = tmp_path / "in.jsonl"
-    path.write_text('{"id": 7, "text": "A b.", "extra": 1}\n{"text": "C."}\n')
-    papers = list(read_input(path))
-    assert [(p.id, p.title, p.content) for p in papers] == [("7", None, "A b."), ("in.jsonl:2", None, "C.")]
+def test_evaluate_read_gold_keeps_line_separators_inside_strings(tmp_path):
+    # U+2028 may stand unescaped in a JSON string; str.splitlines() would cut the record there
+    text = "BERT\u2028on SQuAD"
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps({"id": "a", "corpus": "gsap", "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    docs = read_gold(path)
+    assert [(d.id, d.text) for d in docs] == [("a", text)]
+
+
+def test_evaluate_read_gold_cleans_text_one_for_one(tmp_path):
+    # what kg extract's reader does to the same text, so offsets and mention texts still meet
+    raw = "A\ud800B\x01C ResNet"
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps({"id": "a\x02", "corpus": "gsap", "text": raw,
+                                "entities": [{"start": 6, "end": 12, "label": "MLModel"}]}) + "\n")
+    doc = read_gold(path)[0]
+    assert doc.text == "A\ufffdB\ufffdC ResNet" and len(doc.text) == len(raw)
+    assert doc.id == "a\ufffd" and doc.entities == [Span(6, 12, "MLModel", "ResNet")]
+
+
+# --------------------------------------------------------------------------- predictions format
 
 
 def test_evaluate_extraction_to_dict():
