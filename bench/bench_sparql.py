@@ -2,16 +2,21 @@
 
 Builds a synthetic graph following docs/SCHEMA.md section 3 (papers, typed
 entities with model families and variants, mentions with evidence, paper links,
-sentence-level relations, co-occurrences, findings), exports it with kg's own
-``to_rdf`` (so the triples have the shape of real exports), then times every
-ready query in queries/ -- once with its parameters unset (the whole graph) and
-once bound to a frequent entity -- on both engines.
+sentence-level relations, co-occurrences, findings) -- or, with ``--corpus``, the
+real graph of a paper file (e.g. ``bench/corpus.py 10000``) -- streams it to
+N-Triples with kg's own ``write_rdf`` (so the triples have the shape of real
+exports, at the chosen ``--evidence`` level), loads that into pyoxigraph, then
+times every ready query in queries/ three ways: parameters unset (the whole
+graph), bound to a frequent entity, and bound to a name that matches nothing.
 
 rdflib is much slower; each rdflib run happens in a forked process killed after
-``--rdflib-timeout`` seconds, reported as "> N s".
+``--rdflib-timeout`` seconds, reported as "> N s". The target is every query
+under 1 s on pyoxigraph; the exit status is 1 if one is slower.
 
-    python bench/bench_sparql.py                # about 1M triples
-    python bench/bench_sparql.py --papers 300   # smaller
+    python bench/bench_sparql.py                              # about 1M triples
+    python bench/bench_sparql.py --papers 300                 # smaller
+    python bench/corpus.py 10000 -o /tmp/p10k.jsonl
+    python bench/bench_sparql.py --corpus /tmp/p10k.jsonl --no-rdflib
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import multiprocessing as mp
 import random
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import networkx as nx  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 
-from kg.export.rdf import to_rdf  # noqa: E402
-from kg.query import DEFAULT_PREFIXES, bind_params, ready_queries, run_query  # noqa: E402
+from kg.export.rdf import DEFAULT_EVIDENCE, EVIDENCE_LEVELS, to_rdf, write_rdf  # noqa: E402
+from kg.query import DEFAULT_PREFIXES, bind_params, load_store, ready_queries, run_query  # noqa: E402
 
 WORDS = "neural sparse latent graph vision language diffusion contrastive token retrieval adaptive robust efficient causal temporal".split()
 RULES = ["lexicon", "method_suffix", "model_variant", "task_suffix", "we_propose", "we_use", "evaluated_on", "sentence", "lineage", "value_metric"]
@@ -66,8 +72,10 @@ def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
     rnd.shuffle(everything)
 
     def ev(paper: str, text: str, rule: str) -> dict:
-        s = rnd.randint(0, 800)
-        return {"paper": paper, "sentence": f"A sentence about {text} in {paper}.", "start": s, "end": s + len(text), "rule": rule}
+        # an evidence item as kg.graph writes it: a span inside a sentence of the paper
+        s0 = 10 * rnd.randint(0, 80)
+        s = s0 + rnd.randint(0, 40)
+        return {"paper": paper, "sentence": f"A sentence about {text} in {paper}.", "sent_start": s0, "start": s, "end": s + len(text), "rule": rule}
 
     rel_keys = ["evaluated_on", "benchmark_for", "used_for", "trained_on", "compared_with", "outperforms", "part_of", "measured_by"]
     for p in range(n_papers):
@@ -156,30 +164,41 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rdflib-timeout", type=float, default=30.0, help="seconds before an rdflib run is abandoned")
     ap.add_argument("--no-rdflib", action="store_true", help="time pyoxigraph only")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--corpus", help="build the graph of this paper file with kg.build instead of a synthetic one")
+    ap.add_argument("--evidence", choices=EVIDENCE_LEVELS, default=DEFAULT_EVIDENCE, help="RDF evidence level of the export")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    graph = synthetic_graph(args.papers)
+    if args.corpus:
+        import kg
+
+        graph = kg.build([args.corpus])
+    else:
+        graph = synthetic_graph(args.papers)
+    n_papers = sum(1 for _, d in graph.nodes(data=True) if d.get("type") == "Paper")
     t1 = time.perf_counter()
-    rdf = to_rdf(graph)
-    t2 = time.perf_counter()
-    nt = rdf.serialize(format="nt", encoding="utf-8")
-    store = ox.Store()
-    t3 = time.perf_counter()
-    store.load(input=nt, format=ox.RdfFormat.N_TRIPLES)
-    t4 = time.perf_counter()
-    print(f"graph: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({t1 - t0:.1f} s); "
-          f"to_rdf: {len(rdf)} triples ({t2 - t1:.1f} s); pyoxigraph load: {t4 - t3:.1f} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        nt = write_rdf(graph, Path(tmp) / "graph.nt", format="nt", evidence=args.evidence)
+        t2 = time.perf_counter()
+        store = load_store(nt)
+        t3 = time.perf_counter()
+    print(f"graph: {n_papers} papers, {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({t1 - t0:.1f} s); "
+          f"write_rdf ({args.evidence}): {len(store)} triples, {len(store) / max(n_papers, 1):.0f} per paper ({t2 - t1:.1f} s); "
+          f"pyoxigraph load: {t3 - t2:.1f} s")
+    rdf = None if args.no_rdflib else to_rdf(graph, evidence=args.evidence)
 
     # bind each parameter to the label of the most mentioned entity of the right kind
+    def first(q: str) -> str:
+        rows = run_query(store, q).values()
+        return rows[0][0] if rows else "nothing"
+
     def top(type_: str, prop: str = "kg:mentions") -> str:
-        q = f"SELECT ?l (COUNT(?p) AS ?n) WHERE {{ ?p {prop} ?e . ?e a kg:{type_} ; rdfs:label ?l }} GROUP BY ?l ORDER BY DESC(?n) LIMIT 1"
-        return run_query(store, q).values()[0][0]
+        return first(f"SELECT ?l (COUNT(?p) AS ?n) WHERE {{ ?p {prop} ?e . ?e a kg:{type_} ; rdfs:label ?l }} GROUP BY ?l ORDER BY DESC(?n) LIMIT 1")
 
     values = {
-        "dataset": run_query(store, "SELECT ?l (COUNT(*) AS ?n) WHERE { ?m kg:evaluatedOn ?d . ?d rdfs:label ?l } GROUP BY ?l ORDER BY DESC(?n) LIMIT 1").values()[0][0],
-        "family": run_query(store, "SELECT ?l (COUNT(*) AS ?n) WHERE { ?v kg:variantOf ?f . ?f rdfs:label ?l } GROUP BY ?l ORDER BY DESC(?n) LIMIT 1").values()[0][0],
-        "paper": run_query(store, "SELECT ?id WHERE { ?p kg:proposes ?e ; dcterms:identifier ?id } ORDER BY ?id LIMIT 1").values()[0][0],
+        "dataset": first("SELECT ?l (COUNT(*) AS ?n) WHERE { ?m kg:evaluatedOn ?d . ?d rdfs:label ?l } GROUP BY ?l ORDER BY DESC(?n) LIMIT 1"),
+        "family": first("SELECT ?l (COUNT(*) AS ?n) WHERE { ?v kg:variantOf ?f . ?f rdfs:label ?l } GROUP BY ?l ORDER BY DESC(?n) LIMIT 1"),
+        "paper": first("SELECT ?id WHERE { ?p kg:proposes ?e ; dcterms:identifier ?id } ORDER BY ?id LIMIT 1"),
         "task": top("Task"),
         "entity": top("Entity"),
     }
@@ -189,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         cases.append((name, q.text))
         bound = {k: values[k] for k in q.params if k in values}
         cases.append((f"{name} [{', '.join(f'{k}={v}' for k, v in bound.items())}]", bind_params(q.text, bound)))
+        # a name that matches nothing must not cost a scan of the whole graph
+        cases.append((f"{name} [no match]", bind_params(q.text, {k: "no such name" for k in q.params})))
 
     print(f"\n{'query':64} {'rows':>6} {'oxigraph':>10} {'rdflib':>10} {'ratio':>8}")
     ox_times, ratios, errors = [], [], []
@@ -214,10 +235,10 @@ def main(argv: list[str] | None = None) -> int:
     for line in errors:
         print(f"  note: {line[:200]}")
     med = statistics.median(ox_times)
-    print(f"\nmedian pyoxigraph time: {med * 1000:.1f} ms over {len(cases)} queries (target < 1000 ms); max {max(ox_times) * 1000:.1f} ms")
+    print(f"\nmedian pyoxigraph time: {med * 1000:.1f} ms over {len(cases)} queries; max {max(ox_times) * 1000:.1f} ms (target: every query < 1000 ms)")
     if ratios:
         print(f"median speed-up over rdflib: {statistics.median(ratios):.0f}x (rdflib runs capped at {args.rdflib_timeout:.0f} s)")
-    return 0 if med < 1.0 else 1
+    return 0 if max(ox_times) < 1.0 else 1
 
 
 if __name__ == "__main__":

@@ -21,8 +21,14 @@ Two kinds of IRIs appear in kg's RDF:
   any other node id       ``<base>node/<pct-encoded node id>``
   rule ``<id>``           ``<base>rule/<pct-encoded id>``
   edge (u, key, v)        ``<base>statement/<sha1(u, key, v)[:20]>``
-  evidence item           ``<base>evidence/<sha1(statement, paper, start, end, rule)[:20]>``
+  evidence item           ``<base>evidence/<sha1(paper, start, end, rule)[:20]>``
+  sentence of a paper     ``<base>sentence/<sha1(paper, sentence start)[:20]>``
   ======================  ==============================================
+
+An evidence IRI depends only on what it points at (paper, offsets, rule), not
+on the statement it supports, so one mention that supports several statements
+(a finding and its ``reports`` / ``subject`` / ``metric`` edges, one sentence
+behind many co-occurrences) is one evidence node.
 
 The local part is percent-encoded (RFC 3986) keeping only unreserved characters
 plus ``:`` and ``@``, so any text (spaces, quotes, ``<>{}|\\^```, newlines,
@@ -52,6 +58,7 @@ __all__ = [
     "rule_iri",
     "statement_iri",
     "evidence_iri",
+    "sentence_iri",
     "agent_iri",
 ]
 
@@ -82,6 +89,7 @@ class KG(DefinedNamespace):
     Finding: URIRef
     Statement: URIRef
     Evidence: URIRef
+    Sentence: URIRef
     Rule: URIRef
 
     # object properties: paper -> entity / finding
@@ -110,6 +118,7 @@ class KG(DefinedNamespace):
     setting: URIRef
     # provenance
     evidence: URIRef
+    inSentence: URIRef
 
     # data properties
     family: URIRef
@@ -128,6 +137,9 @@ class KG(DefinedNamespace):
     sentence: URIRef
     arxivId: URIRef
     relationName: URIRef
+    start: URIRef
+    end: URIRef
+    exact: URIRef
 
 
 class OA(DefinedNamespace):
@@ -166,27 +178,53 @@ class MLS(DefinedNamespace):
 _SAFE = "-._~:@"
 _NODE_KINDS = ("paper", "entity", "finding")
 # an absolute IRI: a scheme, then no character that Turtle / N-Triples forbid in an IRIREF
-_BASE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*[/#:]$")
+# and no control character (C0, DEL, C1); each class is disjoint from the next, so
+# matching is linear in the length of the base
+_BASE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f-\x9f]*[/#:]$")
+# "%" must start a two-hex-digit escape
+_BAD_PERCENT_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+#: longer bases are refused: every data IRI repeats the base
+MAX_BASE_LENGTH = 2048
 
 
 def check_base(base: str) -> str:
     """Return ``base`` if it can prefix data IRIs, else raise :class:`KGError`.
 
-    A base must be an absolute IRI ending in ``/``, ``#`` or ``:`` (``urn:x:``) with no character that
-    is illegal in an IRI (space, ``<>"{}|\\^```).
+    A base must be an absolute IRI (RFC 3987, as pyoxigraph parses it) ending in
+    ``/``, ``#`` or ``:`` (``urn:x:``), with no character that is illegal in an IRI
+    (space, control characters, ``<>"{}|\\^```) and no ``%`` that does not start a
+    ``%XX`` escape. The error is one line naming the base and the problem.
 
     >>> check_base("https://example.org/kg/")
     'https://example.org/kg/'
     """
-    if not isinstance(base, str) or not _BASE_RE.match(base):
-        raise KGError(f"base IRI {base!r} is not an absolute IRI ending in '/', '#' or ':'")
+    if not isinstance(base, str):
+        raise KGError(f"base IRI must be a string, not {type(base).__name__}")
+    shown = repr(base if len(base) <= 80 else base[:77] + "...")
+    if len(base) > MAX_BASE_LENGTH:
+        raise KGError(f"base IRI {shown} is longer than {MAX_BASE_LENGTH} characters")
+    if not _BASE_RE.match(base):
+        raise KGError(f"base IRI {shown} is not an absolute IRI ending in '/', '#' or ':' (or has a space, control or <>\"{{}}|\\^` character)")
+    bad = _BAD_PERCENT_RE.search(base)
+    if bad:
+        raise KGError(f"base IRI {shown} has a '%' at character {bad.start() + 1} that is not a %XX escape")
+    try:
+        import pyoxigraph
+
+        # the IRI the export mints first must parse: pyoxigraph checks RFC 3987 in full
+        # (lone surrogates, non-characters, a second '#', bad ports ...)
+        pyoxigraph.NamedNode(f"{base}paper/x")
+    except (ValueError, TypeError, UnicodeError) as exc:
+        raise KGError(f"base IRI {shown} is not a valid IRI ({' '.join(str(exc).split())})") from None
     return base
 
 
 def quote_segment(text: str) -> str:
     """Percent-encode ``text`` as one IRI path segment (UTF-8, RFC 3986).
 
-    Dot segments are encoded too, so no IRI normaliser can collapse them.
+    Dot segments are encoded too, so no IRI normaliser can collapse them, and so
+    is a final dot: a Turtle prefixed name cannot end in ``.``, and rdflib cannot
+    read the escaped form (``entity:x\\.``) that pyoxigraph writes for it.
 
     >>> quote_segment("llava-1.5-7b")
     'llava-1.5-7b'
@@ -194,11 +232,14 @@ def quote_segment(text: str) -> str:
     'a%20b%2F%22c%22'
     >>> quote_segment("..")
     '%2E%2E'
+    >>> quote_segment("et al.")
+    'et%20al%2E'
     """
     if text in (".", ".."):
         return "%2E" * len(text)
     # lone surrogates cannot be UTF-8 encoded; they become U+FFFD like everywhere else in kg's RDF
-    return quote(text, safe=_SAFE, errors="replace")
+    out = quote(text, safe=_SAFE, errors="replace")
+    return out[:-1] + "%2E" if out.endswith(".") else out
 
 
 def node_iri(node_id: str, base: str = DEFAULT_BASE) -> URIRef:
@@ -236,6 +277,19 @@ def statement_iri(u: str, key: str, v: str, base: str = DEFAULT_BASE) -> URIRef:
     return URIRef(f"{base}statement/{_digest(u, key, v)}")
 
 
-def evidence_iri(owner: str, paper: str, start: object, end: object, rule: str, base: str = DEFAULT_BASE) -> URIRef:
-    """The IRI of one evidence item of ``owner`` (a statement or finding IRI)."""
-    return URIRef(f"{base}evidence/{_digest(owner, paper, start, end, rule)}")
+def evidence_iri(paper: str, start: object, end: object, rule: str, base: str = DEFAULT_BASE) -> URIRef:
+    """The IRI of the evidence item at ``start``-``end`` of ``paper`` found by ``rule``.
+
+    Shared by every statement (and finding) the item supports.
+    """
+    return URIRef(f"{base}evidence/{_digest(paper, start, end, rule)}")
+
+
+def sentence_iri(paper: str, start: object, base: str = DEFAULT_BASE) -> URIRef:
+    """The IRI of the sentence of ``paper`` that starts at offset ``start``.
+
+    ``start`` is the sentence's character offset in the paper's content; when it is
+    unknown, pass the sentence text (prefixed with a marker no int can print as),
+    so the IRI still names that sentence alone.
+    """
+    return URIRef(f"{base}sentence/{_digest(paper, start)}")

@@ -74,3 +74,32 @@ def test_queries_seeds_metrics_for_task_include_measured_by(store, seeds_graph):
     got = {(node_id(r["t"]), node_id(r["metric"])) for r in rows(store, "metrics-for-task")}
     measured = {(u, v) for u, v, _ in edges(seeds_graph, "measured_by") if seeds_graph.nodes[u]["type"] == "Task"}
     assert measured and measured <= got
+
+
+def test_queries_seeds_entity_evidence_text_is_the_papers_text_at_the_offsets(store, seeds_graph):
+    """The exact text the query cuts from the sentence is the paper's content at the offsets, for every mention."""
+    got = rows(store, "entity-evidence")
+    assert got
+    contents = {}
+    for n, d in seeds_graph.nodes(data=True):
+        if d.get("type") == "Paper":
+            contents[n.partition("/")[2]] = f"{d['title']}\n\n{d['text']}" if d.get("title") else d["text"]
+    for r in got:
+        start, end = int(r["start"]), int(r["end"])
+        assert r["exact"] == contents[r["paperId"]][start:end]
+        assert r["exact"] in r["sentence"]
+
+
+@pytest.mark.parametrize("name", sorted(ready_queries()))
+def test_queries_seeds_a_name_that_matches_nothing_answers_nothing(store, name):
+    params = {p: "no such name at all" for p in ready_queries()[name].params}
+    assert params and rows(store, name, **params) == []
+
+
+def test_queries_seeds_readme_example_runs(store):
+    from kg.resources import queries_path
+
+    readme = (queries_path() / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```sparql\n", 1)[1].split("```", 1)[0]
+    result = run_query(store, example)
+    assert result.variables == ["task", "paper", "text"]

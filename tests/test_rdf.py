@@ -1,4 +1,4 @@
-"""Tests of kg.export.rdf: the graph -> RDF mapping, IRIs, formats, SHACL shapes."""
+"""Tests of kg.export.rdf: the graph -> RDF mapping, evidence levels, IRIs, formats, SHACL shapes."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
 
-from kg.errors import KGError
-from kg.export.rdf import EDGE_PROPERTIES, ontology_path, to_rdf, write_ontology, write_rdf
-from kg.namespaces import KG, OA, node_iri
+from kg.errors import KGError, OutputError
+from kg.export.rdf import DEFAULT_EVIDENCE, EDGE_PROPERTIES, EVIDENCE_LEVELS, iter_triples, ontology_path, to_rdf, write_ontology, write_rdf
+from kg.namespaces import KG, OA, evidence_iri, node_iri
 
 BASE = "https://example.org/kg/"
 P1 = "paper/arxiv:2401.00001"
@@ -29,7 +29,7 @@ P3_TEXT = "Sparse autoencoders with LoRA on ImageNet improve top-1 accuracy by 2
 
 
 def _ev(paper: str, content: str, needle: str, rule: str, occurrence: int = 0) -> dict:
-    """An evidence item for the ``occurrence``-th ``needle`` in ``content``."""
+    """An evidence item for the ``occurrence``-th ``needle`` in ``content``, as kg.graph writes it."""
     start = -1
     for _ in range(occurrence + 1):
         start = content.index(needle, start + 1)
@@ -38,7 +38,7 @@ def _ev(paper: str, content: str, needle: str, rule: str, occurrence: int = 0) -
     s0 = max(dot + 2 if dot >= 0 else 0, content.rfind("\n", 0, start) + 1)
     s1 = content.find(". ", start)
     sentence = content[s0 : (s1 + 1 if s1 >= 0 else len(content))]
-    return {"paper": paper, "sentence": sentence, "start": start, "end": start + len(needle), "rule": rule}
+    return {"paper": paper, "sentence": sentence, "sent_start": s0, "start": start, "end": start + len(needle), "rule": rule}
 
 
 def _entity(g: nx.MultiDiGraph, key: str, type_: str, label: str, n_papers: int, aliases=(), **variant) -> str:
@@ -144,12 +144,12 @@ def hostile_graph() -> nx.MultiDiGraph:
     """Node ids and labels built from text that breaks naive IRI minting."""
     g = nx.MultiDiGraph()
     paper = 'paper/sha:<bad id> "x"'
-    g.add_node(paper, type="Paper", label='T "itle" <b>\n', title='T "itle" <b>', text="body {x} | y \\ z", sources=["dir with space/f.txt"], topics=["a b"], arxiv_id="", url="")
+    g.add_node(paper, type="Paper", label='T "itle" <b>\n', title='T "itle" <b>', text="body {x} | y \\ z \ud800", sources=["dir with space/f.txt"], topics=["a b"], arxiv_id="", url="not a url")
     prev = None
     for i, text in enumerate(HOSTILE):
         node = f"entity/{text}"
         g.add_node(node, type="Method", label=text, key=text, aliases=[text + " alias", "x\ny"], n_papers=1, type_votes={"Method": 1})
-        g.add_edge(paper, node, key="mentions", evidence=[{"paper": paper, "sentence": text, "start": 0, "end": 3, "rule": f"rule {text}"}], count=1)
+        g.add_edge(paper, node, key="mentions", evidence=[{"paper": paper, "sentence": text, "sent_start": 0, "start": 0, "end": 3, "rule": f"rule {text}"}], count=1)
         if prev is not None:
             g.add_edge(prev, node, key="co_occurs", evidence=[{"paper": paper, "sentence": "s", "start": 1, "end": 2, "rule": "sentence"}], count=1)
         prev = node
@@ -175,6 +175,21 @@ def test_rdf_node_iris_follow_ids(node_id, expected):
     assert str(node_iri(node_id, BASE)) == expected
 
 
+def _statement(rdf: Graph, s, p, o):
+    (st,) = set(rdf.subjects(RDF.subject, s)) & set(rdf.subjects(RDF.predicate, p)) & set(rdf.subjects(RDF.object, o))
+    return st
+
+
+def _quoted(rdf: Graph, ev) -> str:
+    """The text an evidence node quotes, read as the ready queries read it (sentence + offsets)."""
+    exact = rdf.value(ev, KG.exact)
+    if exact is not None:
+        return str(exact)
+    sent = rdf.value(ev, KG.inSentence)
+    s0, start, end = (rdf.value(node, prop).toPython() for node, prop in ((sent, KG.start), (ev, KG.start), (ev, KG.end)))
+    return str(rdf.value(sent, KG.text))[start - s0 : end - s0]
+
+
 def test_rdf_mapping_of_sample_graph():
     rdf = to_rdf(sample_graph(), base=BASE)
     p1, l7, llava = node_iri(P1, BASE), node_iri("entity/llava-1.5-7b", BASE), node_iri("entity/llava", BASE)
@@ -186,27 +201,177 @@ def test_rdf_mapping_of_sample_graph():
     assert (l7, RDF.type, KG.Model) in rdf and (l7, RDF.type, KG.Entity) in rdf
     assert (l7, KG.size, Literal("7B")) in rdf and (l7, KG.flavour, None) not in rdf
     assert (node_iri("entity/sparse-autoencoder", BASE), SKOS.altLabel, Literal("SAEs")) in rdf
-    # the plain triple and its reification
+    # the plain triple and its statement
     assert (l7, KG.variantOf, llava) in rdf
-    sts = set(rdf.subjects(RDF.subject, l7)) & set(rdf.subjects(RDF.predicate, KG.variantOf)) & set(rdf.subjects(RDF.object, llava))
-    assert len(sts) == 1
-    st = sts.pop()
-    assert (st, RDF.type, RDF.Statement) in rdf and (st, KG.supportCount, Literal(1, datatype=XSD.integer)) in rdf
+    st = _statement(rdf, l7, KG.variantOf, llava)
+    assert (st, RDF.type, KG.Statement) in rdf and (st, KG.supportCount, Literal(1, datatype=XSD.integer)) in rdf
     ev = rdf.value(st, KG.evidence)
-    assert (ev, PROV.wasDerivedFrom, p1) in rdf
     assert (ev, PROV.wasGeneratedBy, URIRef(BASE + "rule/lineage")) in rdf
+    sent = rdf.value(ev, KG.inSentence)
+    assert (sent, DCTERMS.isPartOf, p1) in rdf
+    assert str(rdf.value(sent, KG.text)) == "We propose LLaVA-1.5-7B, a variant of LLaVA."
+    start, end = rdf.value(ev, KG.start).toPython(), rdf.value(ev, KG.end).toPython()
+    assert _quoted(rdf, ev) == P1_CONTENT[start:end] == "LLaVA-1.5-7B"
+    # two mentions -> two evidence items, support count 2
+    mst = _statement(rdf, p1, KG.mentions, l7)
+    assert len(list(rdf.objects(mst, KG.evidence))) == 2
+    assert rdf.value(mst, KG.supportCount).toPython() == 2
+    f1 = node_iri("finding/00000000000000f1", BASE)
+    assert rdf.value(f1, KG.value) == Literal(78.5, datatype=XSD.double)
+    assert (f1, KG.subject, l7) in rdf and (f1, PROV.wasDerivedFrom, p1) in rdf
+    assert _quoted(rdf, rdf.value(f1, KG.evidence)) == "reaches 78.5% accuracy"
+
+
+def test_rdf_compact_keeps_every_evidence_item():
+    graph = sample_graph()
+    rdf = to_rdf(graph, base=BASE)
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        st = _statement(rdf, node_iri(u, BASE), EDGE_PROPERTIES[key], node_iri(v, BASE))
+        got = set()
+        for ev in rdf.objects(st, KG.evidence):
+            sent = rdf.value(ev, KG.inSentence)
+            got.add((str(rdf.value(sent, DCTERMS.isPartOf)), str(rdf.value(sent, KG.text)), rdf.value(sent, KG.start).toPython(),
+                     rdf.value(ev, KG.start).toPython(), rdf.value(ev, KG.end).toPython(), str(rdf.value(rdf.value(ev, PROV.wasGeneratedBy), RDFS.label))))
+        expected = {(str(node_iri(e["paper"], BASE)), e["sentence"], e["sent_start"], e["start"], e["end"], e["rule"]) for e in data["evidence"]}
+        assert got == expected, (u, key, v)
+
+
+def test_rdf_evidence_and_sentences_are_shared_not_repeated():
+    rdf = to_rdf(sample_graph(), base=BASE)
+    f1 = node_iri("finding/00000000000000f1", BASE)
+    ev = rdf.value(f1, KG.evidence)
+    # the finding and its reports / subject / metric / setting statements point at one node
+    assert len(set(rdf.subjects(KG.evidence, ev))) == 5
+    # one sentence node per quoted sentence, however many items lie in it
+    sentences = set(rdf.objects(None, KG.inSentence))
+    texts = [str(rdf.value(s, KG.text)) for s in sentences]
+    assert len(texts) == len(set(texts))
+    assert len(set(rdf.subjects(KG.text, Literal(P2_TEXT)))) == 1
+    assert (None, KG.sentence, None) not in rdf and (None, OA.hasSelector, None) not in rdf
+
+
+def test_rdf_iter_triples_yields_each_triple_once():
+    triples = [(t.subject, t.predicate, t.object) for t in iter_triples(sample_graph(), base=BASE)]
+    assert len(triples) == len(set(triples)) == len(to_rdf(sample_graph(), base=BASE))
+
+
+def test_rdf_full_level_adds_web_annotation_selectors():
+    rdf = to_rdf(sample_graph(), base=BASE, evidence="full")
+    st = _statement(rdf, node_iri("entity/llava-1.5-7b", BASE), KG.variantOf, node_iri("entity/llava", BASE))
+    assert (st, RDF.type, RDF.Statement) in rdf
+    ev = rdf.value(st, KG.evidence)
+    p1 = node_iri(P1, BASE)
+    assert (ev, RDF.type, KG.Evidence) in rdf and (ev, PROV.wasDerivedFrom, p1) in rdf and (ev, OA.hasSource, p1) in rdf
+    assert str(rdf.value(ev, KG.sentence)) == "We propose LLaVA-1.5-7B, a variant of LLaVA."
     quote = next(s for s in rdf.objects(ev, OA.hasSelector) if (s, RDF.type, OA.TextQuoteSelector) in rdf)
     pos = next(s for s in rdf.objects(ev, OA.hasSelector) if (s, RDF.type, OA.TextPositionSelector) in rdf)
     start, end = rdf.value(pos, OA.start).toPython(), rdf.value(pos, OA.end).toPython()
     assert str(rdf.value(quote, OA.exact)) == P1_CONTENT[start:end] == "LLaVA-1.5-7B"
     assert str(rdf.value(quote, OA.suffix)) == P1_CONTENT[end : end + 32]
-    # two mentions -> two evidence items, support count 2
-    mst = next(iter(set(rdf.subjects(RDF.subject, p1)) & set(rdf.subjects(RDF.predicate, KG.mentions)) & set(rdf.subjects(RDF.object, l7))))
-    assert len(list(rdf.objects(mst, KG.evidence))) == 2
-    assert rdf.value(mst, KG.supportCount).toPython() == 2
-    f1 = node_iri("finding/00000000000000f1", BASE)
-    assert rdf.value(f1, KG.value) == Literal(78.5, datatype=XSD.double)
-    assert (f1, KG.subject, l7) in rdf and rdf.value(f1, KG.evidence) is not None
+    assert str(rdf.value(quote, OA.prefix)) == P1_CONTENT[max(0, start - 32) : start]
+
+
+@pytest.mark.parametrize("make", [sample_graph, hostile_graph])
+def test_rdf_levels_nest(make):
+    full, compact, none = (set(to_rdf(make(), base=BASE, evidence=level)) for level in ("full", "compact", "none"))
+    assert none < compact < full
+    assert not any(p in (KG.evidence, KG.supportCount, RDF.subject, KG.inSentence) for _, p, _ in none)
+    # "none" keeps the facts: every edge triple, every node
+    assert {t for t in compact if t[1] in {URIRef(p) for p in EDGE_PROPERTIES.values()}} <= none
+
+
+def test_rdf_default_level_is_compact_and_levels_are_documented():
+    assert DEFAULT_EVIDENCE == "compact" and set(EVIDENCE_LEVELS) == {"full", "compact", "none"}
+    import kg.export.rdf as mod
+
+    assert all(f"``{level}``" in mod.__doc__ for level in EVIDENCE_LEVELS)
+    assert set(to_rdf(sample_graph(), base=BASE)) == set(to_rdf(sample_graph(), base=BASE, evidence="compact"))
+
+
+def test_rdf_rejects_unknown_evidence_level(tmp_path):
+    with pytest.raises(KGError, match="unknown evidence level 'some'"):
+        write_rdf(sample_graph(), tmp_path / "g.ttl", evidence="some")
+    assert not (tmp_path / "g.ttl").exists()
+
+
+def test_rdf_exact_text_is_written_when_the_span_leaves_its_sentence():
+    g = sample_graph()
+    item = dict(_ev(P1, P1_CONTENT, "Improved Baselines", "lexicon"))
+    item.update(sentence="LLaVA-1.5-7B is evaluated on VQAv2", sent_start=P1_CONTENT.index("LLaVA-1.5-7B is"))
+    g.add_edge(P1, "entity/vqav2", key="uses", evidence=[item], count=1)
+    rdf = to_rdf(g, base=BASE)
+    ev = URIRef(evidence_iri(P1, item["start"], item["end"], "lexicon", BASE))
+    assert str(rdf.value(ev, KG.exact)) == "Improved Baselines" == _quoted(rdf, ev)
+    # items inside their sentence never repeat the text
+    assert len(set(rdf.subjects(KG.exact, None))) == 1
+
+
+def test_rdf_evidence_without_sentence_offset_finds_its_sentence():
+    """Graphs written before evidence carried ``sent_start`` still locate the sentence."""
+    g = sample_graph()
+    for _, _, data in g.edges(data=True):
+        for item in data["evidence"]:
+            item.pop("sent_start", None)
+    for _, a in g.nodes(data=True):
+        a.pop("sent_start", None)
+    assert set(to_rdf(g, base=BASE)) == set(to_rdf(sample_graph(), base=BASE))
+
+
+def test_rdf_evidence_of_a_paper_not_in_the_graph_is_written_once():
+    g = nx.MultiDiGraph()
+    _entity(g, "a", "Method", "A", 1)
+    _entity(g, "b", "Method", "B", 1)
+    item = {"paper": "paper/arxiv:9999.99999", "sentence": "A and B.", "sent_start": 0, "start": 0, "end": 8, "rule": "cooccurrence"}
+    _edge(g, "entity/a", "entity/b", "co_occurs", [item])
+    _edge(g, "entity/b", "entity/a", "compared_with", [item])
+    triples = [(t.subject, t.predicate, t.object) for t in iter_triples(g, base=BASE)]
+    assert len(triples) == len(set(triples))
+    ev = next(o for _, p, o in triples if p.value == str(KG.evidence))
+    assert sum(1 for s, p, _ in triples if s == ev and p.value == str(KG.start)) == 1
+
+
+def test_rdf_write_streams_without_an_rdflib_graph(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("write_rdf must not build or serialise an rdflib graph")
+
+    monkeypatch.setattr(Graph, "add", refuse)
+    monkeypatch.setattr(Graph, "serialize", refuse)
+    for fmt in ("turtle", "nt", "json-ld"):
+        assert write_rdf(sample_graph(), tmp_path / f"g.{fmt}", format=fmt, base=BASE).stat().st_size > 0
+
+
+def test_rdf_iter_triples_is_lazy(monkeypatch):
+    """Nodes are converted as the triples are consumed, not all up front."""
+    import kg.export.rdf as mod
+
+    converted = []
+    entity = mod._Exporter.entity
+
+    def counting(self, node, a):
+        converted.append(node)
+        yield from entity(self, node, a)
+
+    monkeypatch.setattr(mod._Exporter, "entity", counting)
+    it = iter_triples(sample_graph(), base=BASE)
+    assert next(it).subject.value == str(node_iri(P1, BASE))
+    assert converted == []
+    rest = sum(1 for _ in it)
+    assert rest > 0 and len(converted) == 11
+
+
+def test_rdf_unwritable_target_is_one_line_output_error(tmp_path):
+    with pytest.raises(OutputError, match="cannot write") as err:
+        write_rdf(sample_graph(), tmp_path / "missing" / "g.ttl", base=BASE)
+    assert "\n" not in str(err.value)
+
+
+def test_rdf_triples_per_paper_on_real_abstracts(seeds_graph):
+    """The default level stays compact on the seeds' real abstracts (the issue's bound is 150)."""
+    papers = sum(1 for _, d in seeds_graph.nodes(data=True) if d.get("type") == "Paper")
+    compact = sum(1 for _ in iter_triples(seeds_graph))
+    full = sum(1 for _ in iter_triples(seeds_graph, evidence="full"))
+    assert compact / papers <= 150
+    assert full > 1.5 * compact
 
 
 def test_rdf_every_edge_key_in_schema_has_a_property():
@@ -241,16 +406,18 @@ def test_rdf_rejects_bad_base(base):
     ("nt", "nt", pyoxigraph.RdfFormat.N_TRIPLES),
     ("json-ld", "json-ld", pyoxigraph.RdfFormat.JSON_LD),
 ])
+@pytest.mark.parametrize("level", EVIDENCE_LEVELS)
 @pytest.mark.parametrize("make", [sample_graph, hostile_graph])
-def test_rdf_round_trips_through_rdflib_and_pyoxigraph(tmp_path, make, fmt, rdflib_fmt, ox_fmt):
+def test_rdf_round_trips_through_rdflib_and_pyoxigraph(tmp_path, make, level, fmt, rdflib_fmt, ox_fmt):
     graph = make()
-    expected = to_rdf(graph, base=BASE)
-    path = write_rdf(graph, tmp_path / f"g.{fmt}", format=fmt, base=BASE)
+    expected = to_rdf(graph, base=BASE, evidence=level)
+    path = write_rdf(graph, tmp_path / f"g.{fmt}", format=fmt, base=BASE, evidence=level)
     data = path.read_bytes()
     back = Graph().parse(data=data, format=rdflib_fmt)
     assert isomorphic(back, expected)
     store = _load_ox(data, ox_fmt)
     assert len(store) == len(expected)
+    assert {(str(t.subject.value), str(t.predicate.value)) for t in store} == {(str(s), str(p)) for s, p, _ in expected}
 
 
 def test_rdf_hostile_ids_give_valid_iris(tmp_path):
@@ -263,6 +430,9 @@ def test_rdf_hostile_ids_give_valid_iris(tmp_path):
     assert len(entities) == len(HOSTILE) + 1
     # lone surrogates become U+FFFD instead of breaking UTF-8 output
     assert Literal("lone\ufffdsurrogate") in set(rdf.objects(None, RDFS.label))
+    assert Literal("body {x} | y \\ z \ufffd") in set(rdf.objects(None, SDO.abstract))
+    # a url that is no IRI is dropped, not written broken
+    assert (None, SDO.url, None) not in rdf
     # an edge key kg does not name is kept, as kg:relatedTo with its name on the statement
     assert (None, KG.relatedTo, None) in rdf
     assert Literal("new_relation") in set(rdf.objects(None, KG.relationName))
@@ -280,6 +450,15 @@ def test_rdf_jsonld_uses_context(tmp_path):
     path = write_rdf(sample_graph(), tmp_path / "g.jsonld", format="json-ld", base=BASE)
     doc = json.loads(path.read_text())
     assert doc["@context"]["kg"] == "https://w3id.org/kg/vocab#"
+    assert list(doc) == ["@context", "@graph"]  # context first: pyoxigraph's streaming JSON-LD profile
+    llava = next(n for n in doc["@graph"] if n["@id"] == "entity:llava")
+    assert "kg:Model" in llava["@type"]
+
+
+def test_rdf_turtle_uses_prefixed_names(tmp_path):
+    text = write_rdf(sample_graph(), tmp_path / "g.ttl", base=BASE).read_text()
+    assert "@prefix evidence: <https://example.org/kg/evidence/> ." in text
+    assert "entity:llava-1.5-7b a kg:Entity" in text.replace("\n", " ")
 
 
 def _terms(graph: Graph, ns: str) -> set[str]:
@@ -322,13 +501,19 @@ def _validate(data: Graph) -> tuple[bool, str]:
     return conforms, text
 
 
+@pytest.mark.parametrize("level", EVIDENCE_LEVELS)
 @pytest.mark.parametrize("make", [sample_graph, hostile_graph])
-def test_rdf_export_conforms_to_shapes(make):
-    conforms, text = _validate(to_rdf(make(), base=BASE))
+def test_rdf_export_conforms_to_shapes(make, level):
+    conforms, text = _validate(to_rdf(make(), base=BASE, evidence=level))
     assert conforms, text
 
 
-@pytest.mark.parametrize("breakage", ["no_label", "zero_support", "evidence_without_rule", "literal_object"])
+def test_rdf_seeds_export_conforms_to_shapes(seeds_graph):
+    conforms, text = _validate(to_rdf(seeds_graph))
+    assert conforms, text[:2000]
+
+
+@pytest.mark.parametrize("breakage", ["no_label", "zero_support", "evidence_without_rule", "literal_object", "sentence_without_paper", "start_after_end"])
 def test_rdf_broken_export_fails_shapes(breakage):
     rdf = to_rdf(sample_graph(), base=BASE)
     l7 = node_iri("entity/llava-1.5-7b", BASE)
@@ -338,9 +523,14 @@ def test_rdf_broken_export_fails_shapes(breakage):
     elif breakage == "zero_support":
         rdf.set((st, KG.supportCount, Literal(0, datatype=XSD.integer)))
     elif breakage == "evidence_without_rule":
-        ev = next(iter(rdf.subjects(RDF.type, KG.Evidence)))
+        ev = next(iter(rdf.objects(None, KG.evidence)))
         rdf.remove((ev, PROV.wasGeneratedBy, None))
     elif breakage == "literal_object":
         rdf.set((st, RDF.object, Literal("not a node")))
+    elif breakage == "sentence_without_paper":
+        rdf.remove((next(iter(rdf.objects(None, KG.inSentence))), DCTERMS.isPartOf, None))
+    elif breakage == "start_after_end":
+        ev = next(iter(rdf.objects(None, KG.evidence)))
+        rdf.set((ev, KG.start, Literal(10**6, datatype=XSD.nonNegativeInteger)))
     conforms, _ = _validate(rdf)
     assert not conforms
