@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from typing import Any
@@ -475,7 +476,8 @@ def _restore_pending_families(graph: nx.MultiDiGraph) -> None:
 
 
 def _set_aside_unattested_families(graph: nx.MultiDiGraph) -> None:
-    """Take out family nodes that only one parsed name vouches for (see kg.lineage.unattested_families).
+    """Take out family nodes that only one parsed name vouches for (see kg.lineage.unattested_families),
+    unless the family is a broadly known model name (rules/lexicon_model.jsonl).
 
     A wrong split (a benchmark name read as model + version) would otherwise leave
     a node no paper mentions. They are kept, with their ``variant_of`` edges, under
@@ -485,8 +487,11 @@ def _set_aside_unattested_families(graph: nx.MultiDiGraph) -> None:
     from .lineage import unattested_families
 
     pending: dict[str, Any] = graph.graph.setdefault("pending_families", {})
+    known = _known_model_names()
     for fid in unattested_families(graph):
         attrs = graph.nodes[fid]
+        if str(attrs.get("label", "")).casefold() in known:
+            continue  # a broadly known model name (rules/lexicon_model.jsonl) vouches for itself
         if attrs.get("forms") or any(k != "variant_of" for *_, k in graph.in_edges(fid, keys=True)) or graph.out_degree(fid):
             continue  # written in some text, or linked otherwise: a real node
         edges = [
@@ -495,6 +500,25 @@ def _set_aside_unattested_families(graph: nx.MultiDiGraph) -> None:
         ]
         pending[fid] = {"attrs": _copy_attrs(dict(attrs)), "edges": edges}
         graph.remove_node(fid)
+
+
+@functools.lru_cache(maxsize=1)
+def _known_model_names() -> frozenset[str]:
+    """Case-folded names of the model lexicon: families a single variant may attest."""
+    import json
+
+    from .resources import rules_path
+
+    names = set()
+    try:
+        with open(rules_path() / "lexicon_model.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                pattern = json.loads(line).get("pattern") if line.strip() else None
+                if isinstance(pattern, str):
+                    names.add(pattern.casefold())
+    except (OSError, ValueError):
+        return frozenset()  # no lexicon: only mentions and two variants attest
+    return frozenset(names)
 
 
 def _merge_pending_families(graph: nx.MultiDiGraph, other: nx.MultiDiGraph) -> None:

@@ -113,15 +113,20 @@ def test_graph_model_variant_links_to_its_family():
 
 
 def test_graph_family_of_one_unmentioned_variant_waits_for_a_second_batch():
-    one = _ext("sha:a", "We prune LLaVA-1.5-7B tokens.", [("LLaVA-1.5-7B", "Model")])
+    one = _ext("sha:a", "We prune Zorblat-1.5-7B tokens.", [("Zorblat-1.5-7B", "Model")])
     g = merge(new_graph(), [one])
-    assert "entity/llava" not in g  # only one split name vouches for it
-    assert g.nodes["entity/llava-1.5-7b"]["family"] == "LLaVA"
-    two = _ext("sha:b", "We also prune LLaVA-1.5-13B.", [("LLaVA-1.5-13B", "Model")])
+    assert "entity/zorblat" not in g  # only one split name vouches for an unknown family
+    assert g.nodes["entity/zorblat-1.5-7b"]["family"] == "Zorblat"
+    two = _ext("sha:b", "We also prune Zorblat-1.5-13B.", [("Zorblat-1.5-13B", "Model")])
     merge(g, [two])
-    assert sorted(u for u, _, k in g.in_edges("entity/llava", keys=True) if k == "variant_of") == [
-        "entity/llava-1.5-13b", "entity/llava-1.5-7b"]
+    assert sorted(u for u, _, k in g.in_edges("entity/zorblat", keys=True) if k == "variant_of") == [
+        "entity/zorblat-1.5-13b", "entity/zorblat-1.5-7b"]
     assert g.graph["pending_families"] == {}
+
+
+def test_graph_family_known_to_the_model_lexicon_needs_one_variant():
+    g = merge(new_graph(), [_ext("sha:a", "We prune LLaVA-1.5-7B tokens.", [("LLaVA-1.5-7B", "Model")])])
+    assert g.has_edge("entity/llava-1.5-7b", "entity/llava", "variant_of")
 
 
 def test_graph_compose_of_two_batches_equals_one_build():
