@@ -3,11 +3,22 @@
 The output, :class:`kg.records.PaperExtraction`, holds no spaCy objects, so one
 paper's work is independent and picklable: it can run in another process or on
 a Dask worker and be merged into a graph anywhere.
+
+Overlong and hostile text (see :mod:`kg.pipeline.guard`): a paper whose content is
+longer than ``max_chars`` (default :data:`kg.pipeline.guard.MAX_CHARS`, 100,000
+characters) is read up to the last sentence end before that limit; its extraction
+covers that prefix, with offsets into the full ``Paper.content`` as always. Each
+such paper, and each paper whose runaway punctuation or overlong words the
+tokenizer had to break, gets one warning on ``logging.getLogger("kg")``:
+``"<file>: paper <id>: <what happened>"``.
 """
 
 from __future__ import annotations
 
+import logging
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .records import Alias, Finding, Mention, Paper, PaperExtraction, PaperLink, Relation
@@ -16,29 +27,64 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
-__all__ = ["extract", "extract_one", "doc_to_extraction"]
+__all__ = ["extract", "extract_one", "doc_to_extraction", "bounded_content"]
+
+log = logging.getLogger("kg")
 
 
-def extract(nlp: "Language", papers: Iterable[Paper], *, batch_size: int = 64) -> Iterator[PaperExtraction]:
-    """Stream one :class:`PaperExtraction` per paper, in input order."""
-    stream = ((p.content, p) for p in papers)
+def extract(
+    nlp: "Language", papers: Iterable[Paper], *, batch_size: int = 64, max_chars: int | None = None
+) -> Iterator[PaperExtraction]:
+    """Stream one :class:`PaperExtraction` per paper, in input order.
+
+    ``max_chars`` (default :data:`kg.pipeline.guard.MAX_CHARS`) bounds the text read per
+    paper; a longer one is cut and logged (module docstring), never an error.
+    """
+    stream = ((bounded_content(p, max_chars), p) for p in papers)
     for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
-        yield doc_to_extraction(doc, paper)
+        yield _checked(doc, paper)
 
 
-def extract_one(nlp: "Language", paper: Paper) -> PaperExtraction:
+def extract_one(nlp: "Language", paper: Paper, *, max_chars: int | None = None) -> PaperExtraction:
     """Extract a single paper (convenient for tests and per-paper workers)."""
-    return doc_to_extraction(nlp(paper.content), paper)
+    return _checked(nlp(bounded_content(paper, max_chars)), paper)
+
+
+def bounded_content(paper: Paper, max_chars: int | None = None) -> str:
+    """``paper.content``, or its prefix up to a sentence end within ``max_chars`` (logged)."""
+    from .pipeline.guard import MAX_CHARS, cut_point
+
+    content = paper.content
+    limit = MAX_CHARS if max_chars is None else max_chars
+    if len(content) <= limit:
+        return content
+    cut = cut_point(content, limit)
+    log.warning("%s: paper %s: text of %s characters is over the limit of %s; only the first %s are read",
+                paper.source or "<input>", paper.id, f"{len(content):,}", f"{limit:,}", f"{cut:,}")
+    return content[:cut]
+
+
+def _checked(doc: "Doc", paper: Paper) -> PaperExtraction:
+    """``doc_to_extraction``, logging when the tokenizer had to break runaway runs in the text."""
+    text = doc.user_data.get("kg_text")
+    if text is not None and not paper.content.startswith(text):
+        changed = sum(1 for a, b in zip(text, paper.content) if a != b)
+        log.warning("%s: paper %s: %s characters of runaway punctuation or overlong words read as spaces",
+                    paper.source or "<input>", paper.id, f"{changed:,}")
+    return doc_to_extraction(doc, paper)
 
 
 def doc_to_extraction(doc: "Doc", paper: Paper) -> PaperExtraction:
     """Convert a processed Doc into records; spans become indices into ``mentions``."""
-    sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-    sentences = [(s.start_char, s.end_char) for s in sents]
-    sent_of_token = {}
-    for i, s in enumerate(sents):
-        for t in range(s.start, s.end):
-            sent_of_token[t] = i
+    from .pipeline.stages import sentence_bounds
+
+    bounds = sentence_bounds(doc)
+    n_tok = len(doc)
+    # character offsets from the token index array, without a Span per sentence
+    idx = doc.to_array("IDX").tolist() if n_tok else []
+    sentences = [(idx[a], idx[b - 1] + len(doc[b - 1])) for a, b in bounds] or [(0, 0)]
+    sent_tok_starts = [a for a, _ in bounds]
+    sent_char_starts = [a for a, _ in sentences]
 
     mentions: list[Mention] = []
     index: dict[tuple[int, int], int] = {}
@@ -51,7 +97,7 @@ def doc_to_extraction(doc: "Doc", paper: Paper) -> PaperExtraction:
                 label=ent.label_,
                 text=ent.text,
                 rule=ent.id_ or "unknown",
-                sent=sent_of_token.get(ent.start, 0),
+                sent=max(0, bisect_right(sent_tok_starts, ent.start) - 1),
                 key=_key(ent.text, ent.label_),
             )
         )
@@ -80,15 +126,21 @@ def doc_to_extraction(doc: "Doc", paper: Paper) -> PaperExtraction:
         metric_mention = ref(f.pop("metric_mention", None))
         settings = tuple(i for i in (ref(s) for s in f.pop("settings", ()) or ()) if i is not None)
         start = f["start"]
-        sent = next((i for i, (a, b) in enumerate(sentences) if a <= start < b), 0)
+        i = bisect_right(sent_char_starts, start) - 1
+        sent = i if i >= 0 and start < sentences[i][1] else 0
         ext.findings.append(
             Finding(sent=sent, subject=subject, metric_mention=metric_mention, settings=settings, **f)
         )
     return ext
 
 
+@lru_cache(maxsize=65536)
 def _key(text: str, label: str) -> str:
-    """The graph key of a mention; model variants use the lineage key so every spelling meets."""
+    """The graph key of a mention; model variants use the lineage key so every spelling meets.
+
+    Cached: a corpus names the same few thousand things over and over, and the lineage parse
+    is the costliest step of turning a Doc into records.
+    """
     from .lineage import parse_model_name
     from .pipeline.normalize import entity_key
 

@@ -20,13 +20,15 @@ from .candidates import CANDIDATES, add_char_candidate, doc_text
 from .normalize import singular
 from .rules import read_rules, rules_path
 
-__all__ = ["AbbreviationDetector", "make_abbreviations", "find_long_form"]
+__all__ = ["AbbreviationDetector", "make_abbreviations", "find_long_form", "find_uses"]
 
 if not Doc.has_extension("kg_aliases"):
     Doc.set_extension("kg_aliases", default=None)
 
-# "(XYZ)" or PTB-escaped "-LRB- XYZ -RRB-"; the inside is at most ~10 words
-_PAREN = re.compile(r"\(\s*([^()\n]{1,120}?)\s*\)|-LRB- ((?:(?!-RRB-)\S+ ){1,12}?)?-RRB-")
+# "(XYZ)" or PTB-escaped "-LRB- XYZ -RRB-"; the inside is at most ~10 words. The inside starts
+# with a non-space, so the leading \s* cannot trade spaces with it (which is quadratic on a
+# "(" before a long run of spaces)
+_PAREN = re.compile(r"\(\s*([^()\s][^()\n]{0,119}?)\s*\)|-LRB- ((?:(?!-RRB-)\S+ ){1,12}?)?-RRB-")
 _SHORT = re.compile(r"^[A-Za-z0-9][\w\-./&]{0,14}$")
 _WORD = re.compile(r"\S+")
 
@@ -63,6 +65,41 @@ def find_long_form(short: str, preceding: str) -> int | None:
     return start
 
 
+# where a bare use of an acronym may start: an alphanumeric not glued to a word or hyphen before it
+_USE_START = re.compile(r"(?<![\w-])[A-Za-z0-9]")
+_WORD_CHAR = re.compile(r"[\w-]")
+
+
+def find_uses(text: str, defined) -> list[tuple[int, int, str]]:
+    r"""(start, end, acronym) of every whole-word use of an acronym in ``defined``, plural "s" included.
+
+    Leftmost, longest acronym first, non-overlapping: what the regex
+    ``(?<![\w-])(A|B|...)s?(?![\w-])`` finds, but one dictionary lookup per word start
+    and acronym length instead of one regex branch per acronym, so a text defining
+    thousands of acronyms is still read in linear time.
+    """
+    lengths = sorted({len(k) for k in defined}, reverse=True)
+    out = []
+    pos = 0
+    for m in _USE_START.finditer(text):
+        p = m.start()
+        if p < pos:
+            continue
+        for n in lengths:
+            base = text[p : p + n]
+            if len(base) < n or base not in defined:
+                continue
+            e = p + n
+            if text.startswith("s", e) and not _WORD_CHAR.match(text, e + 1):
+                e += 1
+            elif _WORD_CHAR.match(text, e):
+                continue
+            out.append((p, e, base))
+            pos = e
+            break
+    return out
+
+
 class AbbreviationDetector:
     """Find acronym definitions, type them, and propose both forms and later uses."""
 
@@ -97,7 +134,10 @@ class AbbreviationDetector:
             in_start = m.start(1) if m.group(1) is not None else m.start(2)
             if not inside or in_start < 0:
                 continue
-            sent_start = text.rfind(". ", 0, m.start()) + 2 if text.rfind(". ", 0, m.start()) >= 0 else 0
+            # only the last 200 characters are read, so the full stop is looked for there only
+            # (searching back to the start of the text is quadratic on a text without one)
+            stop = text.rfind(". ", max(0, m.start() - 202), m.start())
+            sent_start = stop + 2 if stop >= 0 else 0
             before = text[max(sent_start, m.start() - 200):m.start()].rstrip()
             before_start = m.start() - len(text[max(sent_start, m.start() - 200):m.start()])
             if is_short_form(inside):
@@ -137,13 +177,12 @@ class AbbreviationDetector:
             base = short_text[:-1] if short_text.endswith("s") and short_text[-2:-1].isupper() else short_text
             defined[base] = (label, long_c)
         if defined:
-            uses = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(defined, key=len, reverse=True))) + r")s?(?![\w-])")
             taken = {(s.start_char, s.end_char) for pair in aliases for s in pair[:2]}
-            for m in uses.finditer(text):
-                if (m.start(), m.end()) in taken:
+            for start, end, base in find_uses(text, defined):
+                if (start, end) in taken:
                     continue
-                label, _ = defined[m.group(1)]
-                add_char_candidate(doc, m.start(), m.end(), label, "abbr.use")
+                label, _ = defined[base]
+                add_char_candidate(doc, start, end, label, "abbr.use")
         doc._.kg_aliases = aliases
         return doc
 

@@ -18,7 +18,11 @@ CANDIDATES = "kg_candidates"
 
 
 def doc_text(doc: Doc) -> str:
-    """``doc.text``, built once per Doc: spaCy rebuilds it from every token on each access."""
+    """``doc.text``, built once per Doc: spaCy rebuilds it from every token on each access.
+
+    kg's tokenizer stores the text it read (``doc.user_data["kg_text"]``); a Doc from
+    another tokenizer gets it built here once.
+    """
     text = doc.user_data.get("kg_text")
     if text is None:
         # to_array avoids creating one Token object per token, which dominates doc.text's cost

@@ -107,10 +107,11 @@ class FindingExtractor:
         self.units = units
         alts = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
         # a value: not glued to a word before it (but "\sim80" is "~80"), an optional range start,
-        # the number, then a unit that is not the start of a longer word
+        # the number, then a unit that is not the start of a longer word; spaces are bounded
+        # ({0,3}): "\s*%?\s*" backtracks quadratically over a long run of spaces
         self.regex = re.compile(
-            rf"(?:(?<=\\sim)|(?<![\w.,×]))(?:(?P<lo>{_NUM})\s*%?\s*[-–]\s*)?(?P<val>{_NUM})"
-            rf"(?:\s*(?P<unit>{alts})(?![A-Za-z]))?",
+            rf"(?:(?<=\\sim)|(?<![\w.,×]))(?:(?P<lo>{_NUM})\s{{0,3}}%?\s{{0,3}}[-–]\s{{0,3}})?(?P<val>{_NUM})"
+            rf"(?:\s{{0,3}}(?P<unit>{alts})(?![A-Za-z]))?",
             re.IGNORECASE,
         )
         self.max_q = max((len(q) for q in self.qualifiers), default=1)
@@ -218,6 +219,15 @@ class FindingExtractor:
 
         out: list[dict] = []
         prev_end = s0
+        # the sentence's mentions, once: each value would otherwise rescan the sentence's tokens
+        sent_all: list[Span] = []
+        if raw:
+            seen: set[int] = set()
+            for t in range(s0, s1):
+                e = ent_tok.get(t)
+                if e is not None and e.start not in seen:
+                    seen.add(e.start)
+                    sent_all.append(e)
         for n, (vs, ve, m, unit) in enumerate(raw):
             # clause limits: the previous value or a boundary word on the left, the next value or a boundary on the right
             left = prev_end
@@ -256,7 +266,7 @@ class FindingExtractor:
             self._direction(doc, lower, f, out)
             self._metric(doc, lower, f, ent_tok)
             taken = {e.start for g in out for e in g["settings"]}
-            self._subject_settings(doc, lower, f, ent_tok, proposed, s0, taken)
+            self._subject_settings(doc, lower, f, ent_tok, proposed, s0, taken, sent_all)
             out.append(f)
             prev_end = ve
         # coordinated values share the settings named after the last one ("73% and FLOPs by 74.4% in X")
@@ -363,17 +373,14 @@ class FindingExtractor:
         f["start"] = min(f["start"], doc[a].idx)
 
     def _subject_settings(
-        self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span], proposed: Span | None, s0: int, taken: set[int]
+        self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span], proposed: Span | None, s0: int, taken: set[int],
+        sent_all: list[Span],
     ) -> None:
-        """Subject and settings of finding ``f``; ``taken`` holds mentions earlier values' settings claimed."""
+        """Subject and settings of finding ``f``; ``taken`` holds mentions earlier values' settings claimed,
+        ``sent_all`` the sentence's mentions in order (each value reads those before its clause's end)."""
         vs = f["_vs"]
-        seen = set()
-        sent_ents = []
-        for t in range(s0, f["_right"]):
-            e = ent_tok.get(t)
-            if e is not None and e.start not in seen:
-                seen.add(e.start)
-                sent_ents.append(e)
+        right = f["_right"]
+        sent_ents = [e for e in sent_all if max(e.start, s0) < right]
         subject = None
         for e in reversed([e for e in sent_ents if e.end <= vs]):
             prev = lower[e.start - 1] if e.start - 1 >= s0 else ""

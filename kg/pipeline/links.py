@@ -29,6 +29,8 @@ __all__ = ["PaperLinker", "make_links"]
 #: mention types a paper can propose or use (Organization and Metric are not)
 _LINKABLE = frozenset({"Method", "Model", "Architecture", "Dataset", "Task"})
 _LIST_JOINERS = frozenset({",", "and", "or", "&", "as", "well", "the", "(", ")"})
+#: most mentions one "uses" cue links ("experiments on A, B, ..."), bounding the work per cue
+_MAX_LISTED = 32
 
 if not Doc.has_extension("kg_links"):
     Doc.set_extension("kg_links", default=None)
@@ -99,6 +101,7 @@ class PaperLinker:
         ents = [e for e in doc.ents if e.label_ in _LINKABLE]
         lower = token_lower(doc)
         starts = {e.start: e for e in ents}
+        pos = {e.start: k for k, e in enumerate(ents)}
         proposes: list[tuple[Span, str]] = []
         uses: list[tuple[Span, str]] = []
 
@@ -114,7 +117,7 @@ class PaperLinker:
                 _, rid, window, blockers = cue
                 span = self._first_after(doc, starts, i + 1, window, blockers)
                 if span is not None:
-                    out.extend((s, rid) for s in (self._listed(doc, ents, span) if out is uses else [span]))
+                    out.extend((s, rid) for s in (self._listed(lower, ents, pos, span) if out is uses else [span]))
         for e in ents:
             for cue, rid in self.appositives:
                 n = len(cue)
@@ -172,15 +175,16 @@ class PaperLinker:
         return None
 
     @staticmethod
-    def _listed(doc: Doc, ents: list[Span], span: Span) -> list[Span]:
-        """``span`` and the mentions that follow it in a list ("A, B, and C")."""
+    def _listed(lower: list[str], ents: list[Span], pos: dict[int, int], span: Span) -> list[Span]:
+        """``span`` and the mentions that follow it in a list ("A, B, and C"), at most :data:`_MAX_LISTED`."""
         out = [span]
-        idx = next(k for k, e in enumerate(ents) if e.start == span.start)
-        for nxt in ents[idx + 1 :]:
-            gap = [t.lower_ for t in doc[out[-1].end : nxt.start]]
-            if not gap or len(gap) > 4 or not all(t in _LIST_JOINERS for t in gap):
+        k = pos[span.start] + 1
+        while k < len(ents) and len(out) < _MAX_LISTED:
+            prev, nxt = out[-1], ents[k]
+            if not 0 < nxt.start - prev.end <= 4 or not all(t in _LIST_JOINERS for t in lower[prev.end : nxt.start]):
                 break
             out.append(nxt)
+            k += 1
         return out
 
 

@@ -23,19 +23,25 @@ from spacy.util import filter_spans
 
 from ..errors import RuleError
 from ..resources import rules_path
-from .stages import read_stage_rules
+from .stages import read_stage_rules, sentence_bounds, token_lower, token_texts
 
 __all__ = ["OrgFinder", "make_orgs"]
 
 ORG_LABEL = "Organization"
 #: longest organisation name kg reads, in tokens (bounds the work per cue)
 _MAX_LEN = 7
+#: most organisations one list cue reads ("Research from A, B, ..."), bounding the work per cue
+_MAX_ITEMS = 32
+
+
+def _cap_text(t: str) -> bool:
+    """A token text that can be part of a proper name: capitalised, or a digit-led acronym ("3M")."""
+    return bool(t) and (t[0].isupper() or (t[0].isdigit() and any(c.isupper() for c in t)))
 
 
 def _cap(tok) -> bool:
-    """A token that can be part of a proper name: capitalised, an acronym, or glue inside one."""
-    t = tok.text
-    return bool(t) and (t[0].isupper() or (t[0].isdigit() and any(c.isupper() for c in t)))
+    """:func:`_cap_text` of a Token."""
+    return _cap_text(tok.text)
 
 
 class OrgFinder:
@@ -65,66 +71,73 @@ class OrgFinder:
                 self.list_cues.setdefault(toks[-1], []).append((toks, rid))
 
     def __call__(self, doc: Doc) -> Doc:
+        # token texts, lower case, capitalisation and sentence starts as lists: indexing the Doc
+        # builds a Token object per access, which made this loop the component's whole cost
+        texts = token_texts(doc)
+        low = token_lower(doc)
+        cap = [_cap_text(t) for t in texts]
+        sent_start = {a for a, _ in sentence_bounds(doc)} if doc.has_annotation("SENT_START") else {0}
         found: list[Span] = []
         n = len(doc)
         i = 0
         while i < n:
-            tok = doc[i]
-            low = tok.lower_
-            if low in self.lead and _cap(tok) and i + 2 < n and doc[i + 1].lower_ in self.joiners and _cap(doc[i + 2]):
-                end = self._run_end(doc, i + 2)
-                found.append(Span(doc, i, end, label=ORG_LABEL, span_id=self.lead[low]))
+            w = low[i]
+            if w in self.lead and cap[i] and i + 2 < n and low[i + 1] in self.joiners and cap[i + 2]:
+                end = self._run_end(texts, cap, i + 2)
+                found.append(Span(doc, i, end, label=ORG_LABEL, span_id=self.lead[w]))
                 i = end
                 continue
-            if (low in self.strong or low in self.weak) and _cap(tok) and i > 0 and _cap(doc[i - 1]):
+            if (w in self.strong or w in self.weak) and cap[i] and i > 0 and cap[i - 1]:
                 start = i - 1
-                while start > 0 and i - start < _MAX_LEN - 1 and _cap(doc[start - 1]) and not doc[start - 1].is_sent_start:
+                while start > 0 and i - start < _MAX_LEN - 1 and cap[start - 1] and (start - 1) not in sent_start:
                     start -= 1
                 # a sentence-initial capital is not evidence of a name
-                if doc[start].is_sent_start and start < i - 1 and doc[start].lower_ in ("the", "a", "an", "our", "this"):
+                if start in sent_start and start < i - 1 and low[start] in ("the", "a", "an", "our", "this"):
                     start += 1
-                weak = low not in self.strong
-                if not weak or (start > 0 and doc[start - 1].lower_ in self.context):
+                weak = w not in self.strong
+                if not weak or (start > 0 and low[start - 1] in self.context):
                     # "of Technology": the run may go on after the head word
                     end = i + 1
-                    if end + 1 < n and doc[end].lower_ in self.joiners and _cap(doc[end + 1]):
-                        end = self._run_end(doc, end + 1)
-                    found.append(Span(doc, start, end, label=ORG_LABEL, span_id=(self.weak if weak else self.strong)[low]))
+                    if end + 1 < n and low[end] in self.joiners and cap[end + 1]:
+                        end = self._run_end(texts, cap, end + 1)
+                    found.append(Span(doc, start, end, label=ORG_LABEL, span_id=(self.weak if weak else self.strong)[w]))
                     i = end
                     continue
-            if low in self.list_cues:
-                for cue, rid in self.list_cues[low]:
+            if w in self.list_cues:
+                for cue, rid in self.list_cues[w]:
                     s = i - len(cue) + 1
-                    if s >= 0 and tuple(t.lower_ for t in doc[s : i + 1]) == cue:
-                        found.extend(self._list(doc, i + 1, rid))
+                    if s >= 0 and tuple(low[s : i + 1]) == cue:
+                        found.extend(self._list(doc, texts, low, cap, i + 1, rid))
                         break
             i += 1
         if found:
             self._merge(doc, found)
         return doc
 
-    def _run_end(self, doc: Doc, i: int) -> int:
+    @staticmethod
+    def _run_end(texts: list[str], cap: list[bool], i: int) -> int:
         """End of a capitalised run starting at ``i`` (bounded by _MAX_LEN)."""
         end = i
-        while end < len(doc) and end - i < _MAX_LEN and (_cap(doc[end]) or (doc[end].text == "-" and end + 1 < len(doc) and _cap(doc[end + 1]))):
+        n = len(texts)
+        while end < n and end - i < _MAX_LEN and (cap[end] or (texts[end] == "-" and end + 1 < n and cap[end + 1])):
             end += 1
         return end
 
-    def _list(self, doc: Doc, i: int, rid: str) -> list[Span]:
-        """The capitalised items of an affiliation list starting at token ``i``."""
+    def _list(self, doc: Doc, texts: list[str], low: list[str], cap: list[bool], i: int, rid: str) -> list[Span]:
+        """The capitalised items of an affiliation list starting at token ``i`` (at most _MAX_ITEMS)."""
         out: list[Span] = []
-        n = len(doc)
-        while i < n:
-            while i < n and doc[i].lower_ in ("the", ",", "and", "&"):
+        n = len(texts)
+        while i < n and len(out) < _MAX_ITEMS:
+            while i < n and low[i] in ("the", ",", "and", "&"):
                 i += 1
-            if i >= n or not _cap(doc[i]):
+            if i >= n or not cap[i]:
                 break
-            end = self._run_end(doc, i)
-            if end < n and doc[end].lower_ in self.joiners and end + 1 < n and _cap(doc[end + 1]):
-                end = self._run_end(doc, end + 1)
+            end = self._run_end(texts, cap, i)
+            if end < n and low[end] in self.joiners and end + 1 < n and cap[end + 1]:
+                end = self._run_end(texts, cap, end + 1)
             out.append(Span(doc, i, end, label=ORG_LABEL, span_id=rid))
             i = end
-            if i >= n or doc[i].lower_ not in (",", "and", "&"):
+            if i >= n or low[i] not in (",", "and", "&"):
                 break
         return out
 

@@ -38,6 +38,8 @@ _WHERE = ("exact", "end", "start", "any")
 _ORDERS = ("head_first", "tail_first")
 #: how many mentions ahead a mention is paired with (bounds the work per sentence)
 _REACH = 3
+#: most mentions of one list that share a relation ("evaluated on A, B, ..."), bounding the pairs per cue
+_MAX_LISTED = 32
 #: tokens that join mentions into a list sharing one relation
 _LIST_JOINERS = frozenset(
     {",", "and", "or", "&", "/", "as", "well", "both", "either", "the", "a", "an", "benchmark", "benchmarks", "dataset", "datasets"}
@@ -198,8 +200,10 @@ class RelationExtractor:
         return doc
 
     def _sentence(self, doc: Doc, sent: Span, group: list[Span], add) -> None:
-        lower = token_lower(doc)[sent.start : sent.end]
+        lower_doc = token_lower(doc)
+        lower = lower_doc[sent.start : sent.end]
         off = sent.start
+        pos = {e.start: k for k, e in enumerate(group)}
         for i, a in enumerate(group):
             before = lower[max(0, a.start - off - 4) : a.start - off]
             for j in range(i + 1, min(i + 1 + _REACH, len(group))):
@@ -221,8 +225,8 @@ class RelationExtractor:
                     if any(_cue_matches(gap, c, r.where, r.fillers) for c in r.cues):
                         head, tail = (a, b) if r.head_first else (b, a)
                         # the left mention's list extends leftwards, the right one's rightwards
-                        hs = self._listed(doc, group, head, -1 if r.head_first else 1)
-                        ts = self._listed(doc, group, tail, 1 if r.head_first else -1)
+                        hs = self._listed(lower_doc, group, pos, head, -1 if r.head_first else 1)
+                        ts = self._listed(lower_doc, group, pos, tail, 1 if r.head_first else -1)
                         for h in hs:
                             for t in ts:
                                 if h.label_ in r.head and t.label_ in r.tail:
@@ -230,21 +234,23 @@ class RelationExtractor:
                         break
 
     @staticmethod
-    def _listed(doc: Doc, group: list[Span], span: Span, step: int) -> list[Span]:
-        """``span`` and the mentions listed with it ("A, B and C") on side ``step``, same class only."""
-        idx = next(i for i, e in enumerate(group) if e.start == span.start)
+    def _listed(lower: list[str], group: list[Span], pos: dict[int, int], span: Span, step: int) -> list[Span]:
+        """``span`` and the mentions listed with it ("A, B and C") on side ``step``, same class only.
+
+        At most :data:`_MAX_LISTED` mentions: a relation is read for every head x tail pair,
+        so an unbounded list would make the pairs grow with the square of the text.
+        """
         cls = CLASS_OF[span.label_]
         out = [span]
-        if True:
-            i = idx
-            while 0 <= i + step < len(group):
-                x, y = (group[i + step], group[i]) if step < 0 else (group[i], group[i + step])
-                gap = [t.lower_ for t in doc[x.end : y.start]]
-                nxt = group[i + step]
-                if CLASS_OF[nxt.label_] != cls or not gap or len(gap) > 4 or not all(t in _LIST_JOINERS for t in gap):
-                    break
-                out.append(nxt)
-                i += step
+        i = pos[span.start]
+        while 0 <= i + step < len(group) and len(out) < _MAX_LISTED:
+            x, y = (group[i + step], group[i]) if step < 0 else (group[i], group[i + step])
+            n = y.start - x.end
+            nxt = group[i + step]
+            if CLASS_OF[nxt.label_] != cls or not 0 < n <= 4 or not all(t in _LIST_JOINERS for t in lower[x.end : y.start]):
+                break
+            out.append(nxt)
+            i += step
         return out
 
 

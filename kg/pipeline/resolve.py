@@ -159,7 +159,6 @@ class Resolver:
                 chosen[(s.start, s.end)] = s
             aliases.append((s, l, rule_id))
         doc.ents = sorted(chosen.values(), key=lambda s: s.start)
-        doc.user_data.pop("kg_text", None)
         doc._.kg_aliases = aliases
         return doc
 

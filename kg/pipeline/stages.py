@@ -41,16 +41,35 @@ def add_relation_components(nlp, *, rules_dir: str = ""):
     return nlp
 
 
-def token_lower(doc) -> list[str]:
-    """Lower-cased token texts of ``doc``, computed once and shared by the relation-stage components.
+def token_texts(doc) -> list[str]:
+    """Token texts of ``doc``, computed once and shared by kg's components.
 
     Iterating a Doc builds a Token object per token, the largest cost of these components;
-    the list is cached in ``doc.user_data`` (tokens never change after tokenisation).
+    the texts are sliced from the doc's text by each token's offset and length instead, and
+    cached in ``doc.user_data`` (tokens never change after tokenisation).
     """
+    texts = doc.user_data.get("kg_texts")
+    if texts is None or len(texts) != len(doc):
+        from spacy.attrs import IDX, SPACY
+
+        from .candidates import doc_text
+
+        text = doc_text(doc)
+        # a token ends where the next begins, less its trailing space (one-column arrays are
+        # cheap to read; a two-column one, or LENGTH, costs a Python call per token)
+        starts = doc.to_array(IDX).tolist()
+        spaces = doc.to_array(SPACY).tolist()
+        ends = starts[1:] + [len(text)]
+        texts = [text[a : b - w] for a, b, w in zip(starts, ends, spaces)]
+        doc.user_data["kg_texts"] = texts
+    return texts
+
+
+def token_lower(doc) -> list[str]:
+    """Lower-cased token texts of ``doc`` (spaCy's ``LOWER``: ``str.lower``), computed once and cached."""
     lower = doc.user_data.get("kg_lower")
     if lower is None or len(lower) != len(doc):
-        strings = doc.vocab.strings
-        lower = [strings[h] for h in doc.to_array("LOWER").tolist()]
+        lower = [t.lower() for t in token_texts(doc)]
         doc.user_data["kg_lower"] = lower
     return lower
 
