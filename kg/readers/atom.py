@@ -2,8 +2,10 @@
 
 Feeds are untrusted input: a DOCTYPE or ENTITY declaration (the billion-laughs
 and external-entity attacks) is refused with an :class:`InputError` before
-anything is expanded. The feed is parsed with expat as a stream and each entry
-is yielded as soon as it closes. Titles and summaries are line-wrapped in the
+anything is expanded. The feed is parsed with expat as a stream, fed in
+doubling blocks (:func:`~kg.readers.common.text_chunks`: expat 2.5 rescans an
+unfinished token on every block, so line-sized blocks made a long start tag or
+an unclosed comment quadratic), and each entry is yielded once its block is parsed. Titles and summaries are line-wrapped in the
 API's output, so their whitespace is collapsed.
 """
 
@@ -15,7 +17,8 @@ from collections.abc import Iterator
 from xml.parsers import expat
 
 from ..records import Paper
-from .common import input_error, make_paper, text_lines
+from .common import input_error, make_paper, text_chunks
+from .fields import FieldMap
 
 __all__ = ["ATOM_NS", "read_atom"]
 
@@ -47,7 +50,8 @@ class _FeedBuilder:
         if self.root is None:
             self.root = local
         if self._entry is None:
-            if (local == "entry" and ns == ATOM_NS) or (local == "item" and ns in ("", _RSS1_NS)):
+            # an Atom feed written without its namespace still has entries
+            if (local == "entry" and ns in (ATOM_NS, "")) or (local == "item" and ns in ("", _RSS1_NS)):
                 self._entry = {"categories": [], "links": []}
                 self._depth = 0
             return
@@ -94,28 +98,33 @@ def _refuse(*_args: object) -> None:
     raise _Refused
 
 
-def _paper(entry: dict[str, object], path: str | os.PathLike[str]) -> Paper | None:
+def _paper(entry: dict[str, object], path: str | os.PathLike[str], fields: FieldMap) -> Paper | None:
     if "arxiv.org/api/errors" in str(entry.get("id") or ""):
         # the arXiv API answers a bad query with a feed holding one "Error" entry
         raise input_error(path, f"the feed is an arXiv API error: {str(entry.get('summary') or '').strip()}")
     text = entry.get("summary") or entry.get("content") or entry.get("description") or ""
     text = _RSS_PREFIX.sub("", str(text))
-    return make_paper(
+    paper = make_paper(
         title=entry.get("title"),
         text=text,
         source=path,
         topics=[str(c) for c in entry["categories"] if c],  # type: ignore[union-attr]
         id_fields=[entry.get("id"), entry.get("guid"), entry.get("doi"), *entry["links"]],  # type: ignore[misc]
     )
+    if paper is None:
+        fields.skipped += 1
+    return paper
 
 
-def read_atom(path: str | os.PathLike[str]) -> Iterator[Paper]:
+def read_atom(path: str | os.PathLike[str], fields: FieldMap | None = None) -> Iterator[Paper]:
     """Stream the papers of an Atom feed (arXiv API) or an RSS 2.0 feed.
 
     Each ``entry`` gives title, summary, id (the abs URL: the arXiv id) and its
     category terms as topics. Raises :class:`InputError` for XML that does not
-    parse, declares a DOCTYPE/ENTITY, or is not a feed.
+    parse, declares a DOCTYPE/ENTITY, or is not a feed. ``fields`` only counts
+    the entries that had neither a title nor a summary (feeds have fixed names).
     """
+    fields = fields or FieldMap()
     builder = _FeedBuilder()
     parser = expat.ParserCreate(namespace_separator=_SEP)
     parser.StartElementHandler = builder.start
@@ -141,19 +150,19 @@ def read_atom(path: str | os.PathLike[str]) -> Iterator[Paper]:
 
     def check_root() -> None:
         if builder.root is not None and builder.root not in ("feed", "rss", "RDF"):
-            raise input_error(path, f"not an Atom or RSS feed (root element <{builder.root}>)")
+            raise input_error(path, f"not an Atom or RSS feed (root element <{builder.root[:60]}>)")
 
-    for line in text_lines(path, keepends=True):
-        feed(line, False)
+    for chunk in text_chunks(path):
+        feed(chunk, False)
         check_root()
         for entry in builder.done:
-            paper = _paper(entry, path)
+            paper = _paper(entry, path, fields)
             if paper is not None:
                 yield paper
         builder.done.clear()
     feed("", True)
     check_root()
     for entry in builder.done:
-        paper = _paper(entry, path)
+        paper = _paper(entry, path, fields)
         if paper is not None:
             yield paper

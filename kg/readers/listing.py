@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from ..records import Paper
 from .chrome import ChromeRules, load_chrome_rules
 from .common import make_paper, text_lines
+from .fields import FieldMap
 
 __all__ = ["read_listing", "classify_line", "is_abstract", "is_title", "is_counter", "topic_slug"]
 
@@ -124,11 +125,14 @@ def _pieces(line: str, rules: ChromeRules) -> Iterator[str]:
             yield piece
 
 
-def read_listing(path: str | os.PathLike[str], rules: ChromeRules | None = None) -> Iterator[Paper]:
+def read_listing(
+    path: str | os.PathLike[str], rules: ChromeRules | None = None, fields: FieldMap | None = None
+) -> Iterator[Paper]:
     """Stream the papers of a listing-page dump; see the module docstring for the rules.
 
     Papers from a topic listing carry ``topics=(slug,)`` and no title; papers
-    from a daily page carry their title and no topic.
+    from a daily page carry their title and no topic. ``fields`` is not used
+    (listings have no field names); it is taken so every reader has one signature.
     """
     rules = rules or load_chrome_rules()
     topics: tuple[str, ...] = ()
