@@ -66,9 +66,10 @@ def build_graph(
     if client is not None or address is not None or scheduler == "dask":
         from .distributed import build_on_dask
 
-        if reader_options:
-            raise KGError("--title-field / --text-field are not supported with the dask scheduler yet")
-        return build_on_dask(paths, graph=graph, client=client, address=address, jobs=max(jobs, 1), max_evidence=max_evidence)
+        return build_on_dask(
+            paths, graph=graph, client=client, address=address, jobs=max(jobs, 1), max_evidence=max_evidence,
+            **(reader_options or {}),
+        )
     from .readers import read_papers
 
     g = graph if graph is not None else new_graph()

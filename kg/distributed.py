@@ -103,17 +103,24 @@ def plan_partitions(
     return out
 
 
-def read_partition(part: Partition) -> Iterator[Paper]:
-    """The papers of one partition, in file order."""
+def read_partition(part: Partition, *, title_field: str | None = None, text_field: str | None = None) -> Iterator[Paper]:
+    """The papers of one partition, in file order, read as :func:`kg.readers.read_file` reads them.
+
+    A whole file goes through ``read_file`` (every check included). A byte range
+    of a JSON Lines file is parsed line by line with the readers' own record
+    mapping; the file-level checks (no papers at all, no record with a text) are
+    left to the partitions' sum, since one range of a file may rightly hold none.
+    """
     from .readers import read_file
 
     if part.whole:
-        yield from read_file(part.path)
+        yield from read_file(part.path, title_field=title_field, text_field=text_field)
         return
     from .readers.common import input_error
-    from .readers.fields import record_to_paper
+    from .readers.fields import FieldMap
+    from .readers.jsonlines import parse_json
 
-    decode = json.JSONDecoder().decode
+    fields = FieldMap(title_field, text_field)
     with open(part.path, "rb") as fh:
         fh.seek(part.start)
         pos = part.start
@@ -121,20 +128,22 @@ def read_partition(part: Partition) -> Iterator[Paper]:
             raw = fh.readline()
             if not raw:
                 break
+            at = pos
             pos += len(raw)
             try:
-                line = raw.decode("utf-8-sig" if pos == len(raw) else "utf-8")
+                line = raw.decode("utf-8")
             except UnicodeDecodeError:
-                raise input_error(part.path, f"not UTF-8 text (at byte {pos - len(raw)})") from None
+                raise input_error(part.path, f"not UTF-8 text (in the line at byte {at})") from None
+            line = line.lstrip("\ufeff")
             if not line.strip():
                 continue
             try:
-                obj = decode(line)
+                obj = parse_json(line)
             except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-                raise input_error(part.path, f"not valid JSON at byte {pos - len(raw)} ({str(exc)[:60]})") from None
+                raise input_error(part.path, f"not valid JSON in the line at byte {at} ({str(exc)[:60]})") from None
             if not isinstance(obj, dict):
-                raise input_error(part.path, f"expected a JSON object per line (at byte {pos - len(raw)})")
-            paper = record_to_paper(obj, part.path)
+                raise input_error(part.path, f"expected a JSON object per line (the line at byte {at})")
+            paper = fields.paper(obj, part.path)
             if paper is not None:
                 yield paper
 
@@ -154,11 +163,11 @@ def _pipeline():
     return _nlp
 
 
-def _partition_ids(part: Partition) -> list[str]:
-    return [p.id for p in read_partition(part)]
+def _partition_ids(part: Partition, fields: dict[str, str | None]) -> list[str]:
+    return [p.id for p in read_partition(part, **fields)]
 
 
-def _partition_graph(task: tuple[Partition, frozenset[str]], max_evidence: int) -> nx.MultiDiGraph:
+def _partition_graph(task: tuple[Partition, frozenset[str]], max_evidence: int, fields: dict[str, str | None]) -> nx.MultiDiGraph:
     """The partial graph of one partition; papers in ``skip`` only add their source and topics."""
     from .extract import extract
 
@@ -168,7 +177,7 @@ def _partition_graph(task: tuple[Partition, frozenset[str]], max_evidence: int) 
     seen: set[str] = set()
 
     def fresh() -> Iterator[Paper]:
-        for paper in read_partition(part):
+        for paper in read_partition(part, **fields):
             if paper.id in skip or paper.id in seen:
                 late.append((paper_node_id(paper.id), paper.source, tuple(paper.topics)))
             else:
@@ -247,8 +256,12 @@ def build_on_dask(
     jobs: int = 2,
     partition_bytes: int = DEFAULT_PARTITION_BYTES,
     max_evidence: int = DEFAULT_MAX_EVIDENCE,
+    title_field: str | None = None,
+    text_field: str | None = None,
 ) -> nx.MultiDiGraph:
     """Build (or extend ``graph`` with) the graph of ``paths`` on Dask; see the module docstring.
+
+    ``title_field`` / ``text_field`` are passed to the readers, as ``kg build`` does.
 
     ``client`` is a ``dask.distributed.Client`` to use as it is; otherwise one is
     made for ``address`` (a running scheduler), or for a LocalCluster of ``jobs``
@@ -262,10 +275,11 @@ def build_on_dask(
         client, own = _client(address, jobs)
     try:
         bag = db.from_sequence(parts, npartitions=max(1, len(parts)))
-        id_lists = client.compute(bag.map(_partition_ids)).result()
+        fields = {"title_field": title_field, "text_field": text_field}
+        id_lists = client.compute(bag.map(_partition_ids, fields=fields)).result()
         skips = _first_owner(id_lists, graph)
         tasks = db.from_sequence(list(zip(parts, skips)), npartitions=max(1, len(parts)))
-        partials = tasks.map(_partition_graph, max_evidence=max_evidence)
+        partials = tasks.map(_partition_graph, max_evidence=max_evidence, fields=fields)
         reduced = partials.reduction(
             lambda gs: _compose_ordered(gs, max_evidence),
             lambda gs: _compose_ordered(gs, max_evidence),

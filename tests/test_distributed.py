@@ -74,3 +74,12 @@ def test_distributed_cli_scheduler_dask_matches_local_build(tmp_path, seeds_dir)
     assert main(["build", str(seeds_dir), "-o", str(tmp_path / "local"), "-q"]) == 0
     assert main(["build", str(seeds_dir), "-o", str(tmp_path / "dask"), "-q", "--scheduler", "dask", "-j", "2"]) == 0
     assert (tmp_path / "local" / "graph.json").read_bytes() == (tmp_path / "dask" / "graph.json").read_bytes()
+
+
+def test_distributed_partitions_honour_the_text_field_option(tmp_path):
+    path = tmp_path / "odd.jsonl"
+    path.write_text("".join(json.dumps({"heading": f"T{i}", "body": f"We study LoRA, case {i}."}) + "\n" for i in range(12)))
+    parts = plan_partitions([path], partition_bytes=100)
+    got = [p.text for part in parts for p in read_partition(part, text_field="body")]
+    assert len(parts) > 1 and got == [p.text for p in read_papers([path], text_field="body")]
+    assert got[0] == "We study LoRA, case 0."
