@@ -1,7 +1,7 @@
 """Build, merge and finalise kg's knowledge graph (a ``networkx.MultiDiGraph``).
 
 The graph's schema (node ids, attributes, edge keys, evidence) is documented in
-docs/SCHEMA.md. Papers are added one :class:`~kg.records.PaperExtraction` at a
+docs/SCHEMA.md; its node types and edge keys are the tables of :mod:`kg.schema`. Papers are added one :class:`~kg.records.PaperExtraction` at a
 time, so a corpus streams through in constant memory beyond the graph itself;
 two graphs built from disjoint batches (e.g. on two Dask workers) are combined
 with :func:`compose`, and a new batch can be added to a loaded graph with
@@ -31,6 +31,7 @@ from typing import Any
 import networkx as nx
 
 from .records import Paper, PaperExtraction
+from .schema import NODE_TYPES, Evidence, relation_keys
 
 __all__ = [
     "PAPER_EDGES",
@@ -46,23 +47,15 @@ __all__ = [
     "entity_node_id",
 ]
 
-#: edge keys from a paper to an entity
-PAPER_EDGES: tuple[str, ...] = ("mentions", "proposes", "uses", "affiliated_with")
-#: edge keys between two entities stated by a sentence
-ENTITY_RELATIONS: tuple[str, ...] = (
-    "evaluated_on",
-    "benchmark_for",
-    "used_for",
-    "trained_on",
-    "compared_with",
-    "outperforms",
-    "part_of",
-    "subclass_of",
-    "measured_by",
-    "alias_of",
+#: edge keys from a paper to an entity (the ``paper->entity`` relations of kg.schema)
+PAPER_EDGES: tuple[str, ...] = relation_keys(domain="paper->entity")
+#: edge keys between two entities stated by a sentence (the relations kg.schema says kg_relations emits)
+ENTITY_RELATIONS: tuple[str, ...] = relation_keys(emitted_by="kg_relations")
+#: deterministic tie-break when a node's type votes are level (kg.schema's priorities, first wins)
+_TYPE_PRIORITY: tuple[str, ...] = tuple(
+    t.name for t in sorted((t for t in NODE_TYPES.values() if t.priority is not None), key=lambda t: t.priority)
 )
-#: deterministic tie-break when a node's type votes are level
-_TYPE_PRIORITY = ("Model", "Dataset", "Method", "Architecture", "Metric", "Task", "Organization")
+_PRIORITY = {name: i for i, name in enumerate(_TYPE_PRIORITY)}
 #: evidence kept per entity-entity edge; ``count`` still counts every occurrence.
 #: Without a cap, co-occurrence evidence would grow with the corpus, not the graph.
 DEFAULT_MAX_EVIDENCE = 10
@@ -168,7 +161,7 @@ def add_extraction(graph: nx.MultiDiGraph, ext: PaperExtraction, *, max_evidence
     whole = (0, len(content))
     sentence_text: dict[int, str] = {}
 
-    def evidence(sent: int, start: int, end: int, rule: str) -> dict[str, Any]:
+    def evidence(sent: int, start: int, end: int, rule: str) -> Evidence:
         s, e = ext.sentences[sent] if 0 <= sent < len(ext.sentences) else whole
         text = sentence_text.get(sent)
         if text is None:
@@ -328,7 +321,8 @@ def _merge_edge(graph: nx.MultiDiGraph, u: str, v: str, key: str, d: dict[str, A
     if graph.has_edge(u, v, key):
         data = graph.edges[u, v, key]
         data["count"] += d.get("count", 1)
-        room = max(0, max_evidence - len(data["evidence"])) if key not in PAPER_EDGES else None
+        # paper edges keep every evidence item; read live so a registered relation counts too
+        room = max(0, max_evidence - len(data["evidence"])) if key not in relation_keys(domain="paper->entity") else None
         extra = d.get("evidence", [])
         data["evidence"].extend(extra if room is None else extra[:room])
     else:
@@ -439,6 +433,7 @@ def finalize(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
             _contract(graph, entity_node_id(short), entity_node_id(long))
     _restore_pending_families(graph)
     _set_aside_unattested_families(graph)
+    paper_edges = relation_keys(domain="paper->entity")
     for n, d in graph.nodes(data=True):
         t = d.get("type")
         if t in ("Paper", "Finding"):
@@ -457,7 +452,7 @@ def finalize(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
                     seen.add(f.casefold())
                     aliases.append(f)
             d["aliases"] = sorted(aliases)
-        papers = {u for u, _, k in graph.in_edges(n, keys=True) if k in PAPER_EDGES}
+        papers = {u for u, _, k in graph.in_edges(n, keys=True) if k in paper_edges}
         d["n_papers"] = len(papers)
     return graph
 
@@ -531,7 +526,7 @@ def _merge_pending_families(graph: nx.MultiDiGraph, other: nx.MultiDiGraph) -> N
 
 
 def _priority(t: str) -> int:
-    return _TYPE_PRIORITY.index(t) if t in _TYPE_PRIORITY else len(_TYPE_PRIORITY)
+    return _PRIORITY.get(t, len(_PRIORITY))
 
 
 def _is_long_form(form: str, key: str) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .schema import paper_content, types_with_role
+
 __all__ = [
     "ENTITY_TYPES",
     "Paper",
@@ -22,9 +24,10 @@ __all__ = [
     "PaperExtraction",
 ]
 
-#: The entity types kg's pipeline assigns (``Span.label_``). ``Organization`` is used
-#: only for paper -> affiliated_with links and is not scored against the eval corpora.
-ENTITY_TYPES: tuple[str, ...] = ("Method", "Model", "Architecture", "Dataset", "Task", "Metric")
+#: The entity types kg's entity components assign (``Span.label_``; kg.schema's ``extracted``
+#: role). ``Organization`` is used only for paper -> affiliated_with links and is not scored
+#: against the eval corpora.
+ENTITY_TYPES: tuple[str, ...] = types_with_role("extracted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +48,7 @@ class Paper:
     @property
     def content(self) -> str:
         """The text the pipeline reads: the title, a blank line, then the abstract."""
-        return f"{self.title}\n\n{self.text}" if self.title else self.text
+        return paper_content(self.title, self.text)
 
     @property
     def label(self) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import networkx as nx
 import pyoxigraph
@@ -13,7 +12,18 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
 
 from kg.errors import KGError, OutputError
-from kg.export.rdf import DEFAULT_EVIDENCE, EDGE_PROPERTIES, EVIDENCE_LEVELS, iter_triples, ontology_path, to_rdf, write_ontology, write_rdf
+from kg.export.rdf import (
+    DEFAULT_EVIDENCE,
+    EDGE_PROPERTIES,
+    EVIDENCE_LEVELS,
+    iter_triples,
+    ontology_path,
+    ontology_turtle,
+    shapes_turtle,
+    to_rdf,
+    write_ontology,
+    write_rdf,
+)
 from kg.namespaces import KG, OA, evidence_iri, node_iri
 
 BASE = "https://example.org/kg/"
@@ -495,8 +505,8 @@ def test_rdf_ontology_aligns_to_standard_vocabularies(term, prop, target):
 def _validate(data: Graph) -> tuple[bool, str]:
     import pyshacl
 
-    shapes = Graph().parse(Path(ontology_path()).with_name("shapes.ttl"), format="turtle")
-    onto = Graph().parse(ontology_path(), format="turtle")
+    shapes = Graph().parse(data=shapes_turtle(), format="turtle")
+    onto = Graph().parse(data=ontology_turtle(), format="turtle")
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=onto, inference="none")
     return conforms, text
 

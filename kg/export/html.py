@@ -50,7 +50,7 @@ import math
 import os
 import random
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,12 @@ import networkx as nx
 
 from ..errors import KGError
 from ..io import atomic_write
+from ..schema import NODE_TYPES, RELATIONS, TableView, node_content
+from ..schema import OTHER_EDGE_STYLE as _OTHER_EDGE_STYLE
+from ..schema import OTHER_NODE_STYLE as _OTHER_NODE_STYLE
+from ..values import as_int as _int
+from ..values import as_text as _text
+from ..values import safe_url as _safe_url
 
 __all__ = [
     "write_html",
@@ -74,45 +80,14 @@ __all__ = [
 #: the vis-network build (bundled in pyvis's wheel) that is inlined into the page
 VIS_VERSION = "vis-9.1.2"
 
-#: how each node type is drawn; the legend is generated from this table
-NODE_STYLES: dict[str, dict[str, str]] = {
-    "Paper": {"color": "#8d99ae", "shape": "square"},
-    "Method": {"color": "#2a9d8f", "shape": "dot"},
-    "Model": {"color": "#e76f51", "shape": "diamond"},
-    "Architecture": {"color": "#f4a261", "shape": "hexagon"},
-    "Dataset": {"color": "#457b9d", "shape": "triangle"},
-    "Task": {"color": "#9b5de5", "shape": "triangleDown"},
-    "Metric": {"color": "#e9c46a", "shape": "star"},
-    "Organization": {"color": "#6d597a", "shape": "square"},
-    "Finding": {"color": "#d62828", "shape": "dot"},
-}
+#: how each node type is drawn (kg.schema.NODE_TYPES, in its order); the legend is generated from it
+NODE_STYLES: Mapping[str, dict[str, str]] = TableView(NODE_TYPES, lambda t: t.style)
 #: style of node types not in the schema (a newer graph read by an older page)
-OTHER_NODE_STYLE = {"color": "#adb5bd", "shape": "dot"}
+OTHER_NODE_STYLE: dict[str, str] = dict(_OTHER_NODE_STYLE)
 
-#: how each relation (edge key) is drawn: width, colour, dashes, whether it is labelled
-EDGE_STYLES: dict[str, dict[str, Any]] = {
-    "mentions": {"color": "#ced4da", "width": 0.5, "dashes": False, "label": False, "arrows": False},
-    "co_occurs": {"color": "#adb5bd", "width": 0.8, "dashes": True, "label": False, "arrows": False},
-    "proposes": {"color": "#2a9d8f", "width": 1.5, "dashes": False, "label": True, "arrows": True},
-    "uses": {"color": "#8ab17d", "width": 1.0, "dashes": False, "label": False, "arrows": True},
-    "affiliated_with": {"color": "#6d597a", "width": 1.0, "dashes": False, "label": False, "arrows": True},
-    "reports": {"color": "#f28482", "width": 1.0, "dashes": False, "label": False, "arrows": True},
-    "evaluated_on": {"color": "#457b9d", "width": 1.5, "dashes": False, "label": True, "arrows": True},
-    "benchmark_for": {"color": "#1d3557", "width": 1.5, "dashes": False, "label": True, "arrows": True},
-    "used_for": {"color": "#588157", "width": 1.5, "dashes": False, "label": True, "arrows": True},
-    "trained_on": {"color": "#3a86ff", "width": 1.5, "dashes": False, "label": True, "arrows": True},
-    "compared_with": {"color": "#fb8500", "width": 1.5, "dashes": False, "label": True, "arrows": False},
-    "outperforms": {"color": "#d62828", "width": 2.0, "dashes": False, "label": True, "arrows": True},
-    "part_of": {"color": "#6a4c93", "width": 1.5, "dashes": False, "label": True, "arrows": True},
-    "subclass_of": {"color": "#8338ec", "width": 1.5, "dashes": False, "label": True, "arrows": True},
-    "measured_by": {"color": "#b08900", "width": 1.5, "dashes": False, "label": True, "arrows": True},
-    "alias_of": {"color": "#495057", "width": 1.0, "dashes": [2, 4], "label": True, "arrows": True},
-    "variant_of": {"color": "#ff006e", "width": 3.0, "dashes": [10, 4], "label": True, "arrows": True},
-    "subject": {"color": "#d62828", "width": 1.0, "dashes": False, "label": True, "arrows": True},
-    "metric": {"color": "#b08900", "width": 1.0, "dashes": False, "label": True, "arrows": True},
-    "setting": {"color": "#adb5bd", "width": 1.0, "dashes": [4, 4], "label": True, "arrows": True},
-}
-OTHER_EDGE_STYLE = {"color": "#868e96", "width": 1.0, "dashes": False, "label": True, "arrows": True}
+#: how each relation (edge key) is drawn: width, colour, dashes, whether it is labelled (kg.schema.RELATIONS)
+EDGE_STYLES: Mapping[str, dict[str, Any]] = TableView(RELATIONS, lambda r: dict(r.style))
+OTHER_EDGE_STYLE: dict[str, Any] = dict(_OTHER_EDGE_STYLE)
 
 #: graphs with at most this many nodes are drawn whole; larger ones open on the overview
 DEFAULT_MAX_NODES = 500
@@ -141,7 +116,6 @@ LPA_ROUNDS = 12
 _PAPER, _FINDING, _ENTITY = 0, 1, 2
 _LINEAGE_FIELDS = ("family", "version", "size", "flavour")
 _FINDING_CODED_FIELDS = ("direction", "unit", "metric", "qualifier", "rule")
-_HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 # the identifier part of an arXiv id (new and old style, optional version): the page builds the URL from it
 _ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]{0,30}/\d{7})(?:v\d{1,3})?$", re.IGNORECASE)
 
@@ -885,7 +859,7 @@ class _Contents:
             return None
         if node not in self._cache:
             attrs = self._graph.nodes[node] if node in self._graph else None
-            self._cache[node] = _paper_content(attrs) if attrs and attrs.get("type") == "Paper" else None
+            self._cache[node] = node_content(attrs) if attrs and attrs.get("type") == "Paper" else None
         return self._cache[node]
 
 
@@ -893,12 +867,6 @@ def _needles(attrs: dict) -> list[str]:
     if attrs.get("type") in ("Paper", "Finding"):
         return []
     return [_text(attrs.get("label"))] + [_text(a) for a in _as_list(attrs.get("aliases"))]
-
-
-def _paper_content(attrs: dict) -> str:
-    """``Paper.content`` rebuilt from a paper node: title + blank line + text, or text."""
-    title, text = _text(attrs.get("title")), _text(attrs.get("text"))
-    return f"{title}\n\n{text}" if title else text
 
 
 # --- small converters --------------------------------------------------------
@@ -941,24 +909,10 @@ def _n_papers(attrs: dict) -> int:
     return 1
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and not math.isfinite(value):
-        return ""
-    return str(value)
-
-
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value) if math.isfinite(value) else None
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return int(value) if math.isfinite(value) else None
 
 
 def _as_list(value: Any) -> list:
@@ -967,12 +921,6 @@ def _as_list(value: Any) -> list:
     if isinstance(value, Iterable):
         return sorted(value, key=str) if isinstance(value, (set, frozenset)) else list(value)
     return []
-
-
-def _safe_url(value: Any) -> str:
-    """``value`` if it is an http(s) URL, else "" (no javascript: or data: links)."""
-    url = _text(value).strip()
-    return url if _HTTP_URL.match(url) else ""
 
 
 def _ordered(present: list[str], table: dict[str, Any]) -> list[str]:

@@ -57,11 +57,12 @@ Strings that cannot be UTF-8 encoded (lone surrogates) are written with U+FFFD.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from urllib.parse import quote
 
 import networkx as nx
 import pyoxigraph as ox
@@ -84,6 +85,8 @@ from ..namespaces import (
     sentence_iri,
     statement_iri,
 )
+from ..schema import NODE_TYPES, RELATIONS, TableView, node_content
+from ..values import as_int, clean_text, safe_url
 
 __all__ = [
     "DEFAULT_BASE",
@@ -97,6 +100,8 @@ __all__ = [
     "write_rdf",
     "write_ontology",
     "ontology_path",
+    "ontology_turtle",
+    "shapes_turtle",
     "prefixes",
 ]
 
@@ -105,40 +110,13 @@ EVIDENCE_LEVELS: tuple[str, ...] = ("full", "compact", "none")
 #: the level ``kg build`` and :func:`write_rdf` use unless told otherwise
 DEFAULT_EVIDENCE = "compact"
 
-#: graph edge key -> property
-EDGE_PROPERTIES: dict[str, URIRef] = {
-    "mentions": KG.mentions,
-    "proposes": KG.proposes,
-    "uses": KG.uses,
-    "reports": KG.reports,
-    "affiliated_with": KG.affiliatedWith,
-    "co_occurs": KG.coOccursWith,
-    "evaluated_on": KG.evaluatedOn,
-    "benchmark_for": KG.benchmarkFor,
-    "used_for": KG.usedFor,
-    "trained_on": KG.trainedOn,
-    "compared_with": KG.comparedWith,
-    "outperforms": KG.outperforms,
-    "part_of": KG.partOf,
-    "subclass_of": KG.subclassOf,
-    "measured_by": KG.measuredBy,
-    "variant_of": KG.variantOf,
-    "alias_of": KG.aliasOf,
-    "subject": KG.subject,
-    "metric": KG.metric,
-    "setting": KG.setting,
-}
+#: graph edge key -> property (kg.schema.RELATIONS)
+EDGE_PROPERTIES: Mapping[str, URIRef] = TableView(RELATIONS, lambda r: URIRef(KG_VOCAB + r.rdf_property))
 
-#: node ``type`` -> class
-ENTITY_CLASSES: dict[str, URIRef] = {
-    "Method": KG.Method,
-    "Model": KG.Model,
-    "Architecture": KG.Architecture,
-    "Dataset": KG.Dataset,
-    "Task": KG.Task,
-    "Metric": KG.Metric,
-    "Organization": KG.Organization,
-}
+#: entity node ``type`` -> class (the entity types of kg.schema.NODE_TYPES)
+ENTITY_CLASSES: Mapping[str, URIRef] = TableView(
+    NODE_TYPES, lambda t: URIRef(KG_VOCAB + t.rdf_class), keep=lambda t: t.kind == "entity"
+)
 
 #: format name -> canonical format name (``turtle``, ``nt``, ``json-ld``)
 FORMATS: dict[str, str] = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "json-ld": "json-ld", "jsonld": "json-ld"}
@@ -190,20 +168,11 @@ _ABSTRACT, _KEYWORDS, _URL = _n(SDO.abstract), _n(SDO.keywords), _n(SDO.url)
 _SEE_ALSO = _n(RDFS.seeAlso)
 _PREF_LABEL, _ALT_LABEL = _n(SKOS.prefLabel), _n(SKOS.altLabel)
 _DERIVED, _GENERATED, _ASSOCIATED, _SOFTWARE_AGENT = (_n(t) for t in (PROV.wasDerivedFrom, PROV.wasGeneratedBy, PROV.wasAssociatedWith, PROV.SoftwareAgent))
-_EDGE_PROPS = {key: _n(prop) for key, prop in EDGE_PROPERTIES.items()}
-_CLASSES = {name: _n(cls) for name, cls in ENTITY_CLASSES.items()}
 _VARIANT_ATTRS = (("family", _V["family"]), ("version", _V["version"]), ("size", _V["size"]), ("flavour", _V["flavour"]))
 _FINDING_ATTRS = (("text", _V["text"]), ("direction", _V["direction"]), ("unit", _V["unit"]), ("metric", _V["metricName"]), ("qualifier", _V["qualifier"]))
 
 
-def _clean(text: object) -> str:
-    """``text`` as a str that UTF-8 can encode (lone surrogates -> U+FFFD)."""
-    s = str(text)
-    try:
-        s.encode("utf-8")
-    except UnicodeEncodeError:
-        s = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in s)
-    return s
+_clean = clean_text
 
 
 def _str(value: object) -> ox.Literal | None:
@@ -215,12 +184,9 @@ def _str(value: object) -> ox.Literal | None:
 
 
 def _int(value: object, datatype: ox.NamedNode = _XSD_INTEGER) -> ox.Literal | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return ox.Literal(str(int(value)), datatype=datatype)
-    except (TypeError, ValueError, OverflowError):
-        return None
+    """An integer literal for a number (see :func:`kg.values.as_int`), else None."""
+    n = as_int(value)
+    return None if n is None else ox.Literal(str(n), datatype=datatype)
 
 
 def _offset(value: object) -> ox.Literal | None:
@@ -240,19 +206,13 @@ def _float(value: object) -> ox.Literal | None:
     return ox.Literal(repr(f), datatype=_XSD_DOUBLE)
 
 
-def _safe_url(url: str) -> ox.NamedNode | None:
-    """``url`` as an IRI, characters illegal in an IRI percent-encoded; None if it still is not one."""
-    safe = "".join(chr(c) for c in range(33, 127) if chr(c) not in '<>"{}|\\^`')
+def _safe_url(url: object) -> ox.NamedNode | None:
+    """``url`` as an IRI when it is an http(s) URL (see :func:`kg.values.safe_url`), else None."""
+    safe = safe_url(url)
     try:
-        return ox.NamedNode(quote(_clean(url), safe=safe, errors="replace"))
+        return ox.NamedNode(safe) if safe else None
     except ValueError:
-        return None  # not an absolute IRI (no scheme ...): the url is dropped, not the export
-
-
-def _content(a: Mapping) -> str:
-    """``Paper.content`` of a paper node (title, blank line, text): the text offsets index."""
-    title, text = a.get("title") or "", a.get("text") or ""
-    return f"{title}\n\n{text}" if title else text
+        return None  # still no IRI pyoxigraph accepts: the url is dropped, not the export
 
 
 def _evidence_key(item: Mapping) -> tuple:
@@ -305,6 +265,9 @@ class _Exporter:
         self.full = level == "full"
         self.iris: dict[str, ox.NamedNode] = {}
         self.rules: dict[str, ox.NamedNode] = {}
+        # read from kg.schema per export, so a relation registered since import is written with its property
+        self.edge_props = {key: _n(prop) for key, prop in EDGE_PROPERTIES.items()}
+        self.classes = {name: _n(cls) for name, cls in ENTITY_CLASSES.items()}
 
     def iri(self, node: str) -> ox.NamedNode:
         iri = self.iris.get(node)
@@ -393,7 +356,7 @@ class _Exporter:
         if arxiv is not None:
             yield T(s, _V["arxivId"], arxiv)
         url = a.get("url") or (f"https://arxiv.org/abs/{arxiv.value}" if arxiv is not None else "")
-        page = _safe_url(str(url)) if url else None
+        page = _safe_url(url) if url else None
         if page is not None:
             yield T(s, _URL, page)
             yield T(s, _SEE_ALSO, page)
@@ -401,7 +364,7 @@ class _Exporter:
     def entity(self, node: str, a: Mapping) -> Iterator[ox.Triple]:
         s, T = self.iri(node), ox.Triple
         yield T(s, _TYPE, _V["Entity"])
-        cls = _CLASSES.get(str(a.get("type")))
+        cls = self.classes.get(str(a.get("type")))
         if cls is not None:
             yield T(s, _TYPE, cls)
         local = node.partition("/")[2] or node
@@ -447,12 +410,12 @@ class _Exporter:
         edges = list(self.graph.out_edges(u, keys=True, data=True))
         su, T = self.iri(u), ox.Triple
         for _, v, key, _ in edges:
-            yield T(su, _EDGE_PROPS.get(str(key), _V["relatedTo"]), self.iri(v))
+            yield T(su, self.edge_props.get(str(key), _V["relatedTo"]), self.iri(v))
         if not self.with_statements:
             return
         for _, v, key, a in edges:
             key = str(key)
-            prop = _EDGE_PROPS.get(key, _V["relatedTo"])
+            prop = self.edge_props.get(key, _V["relatedTo"])
             st = ox.NamedNode(statement_iri(u, key, v, self.base))
             if self.full:
                 yield T(st, _TYPE, _RDF_STATEMENT)
@@ -487,7 +450,7 @@ class _Exporter:
 
     def evidence_nodes(self, paper: str, pa: Mapping | None, items: Iterable[Mapping]) -> Iterator[ox.Triple]:
         """The evidence nodes of ``items`` (all quoting ``paper``) and their sentences, each once."""
-        content = _content(pa) if pa is not None else None
+        content = node_content(pa) if pa is not None else None
         pi, T, full = self.iri(paper), ox.Triple, self.full
         seen: set[tuple] = set()
         sentences: dict[object, ox.NamedNode] = {}
@@ -661,11 +624,69 @@ def write_rdf(
 
 
 def ontology_path() -> Path:
-    """The path of kg's ontology (``kg/vocab/ontology.ttl``)."""
+    """The path of kg's ontology as shipped (``kg/vocab/ontology.ttl``); :func:`ontology_turtle` completes it."""
     return Path(str(resources.files("kg").joinpath("vocab", "ontology.ttl")))
 
 
+def _turtle_string(text: str) -> str:
+    # JSON's escapes (\" \\ \n \uXXXX ...) are all Turtle string escapes
+    return json.dumps(text, ensure_ascii=False)
+
+
+#: a term declared at the start of a line of ontology.ttl (``kg:Name a owl:Class ;``)
+_DECLARED = re.compile(r"^kg:([A-Za-z][A-Za-z0-9]*) a ", re.MULTILINE)
+
+
+def ontology_turtle() -> str:
+    """kg's ontology (Turtle): ``kg/vocab/ontology.ttl`` plus a declaration of every class and
+    property of :mod:`kg.schema`'s tables that the file does not declare.
+
+    The file holds the curated declarations (comments, alignments to standard
+    vocabularies; tests check them against the tables); a relation registered at run
+    time, or added to the table before the file, is declared from its table entry, so
+    every term an export uses is declared in the ontology written beside it.
+    """
+    text = ontology_path().read_text(encoding="utf-8")
+    declared = set(_DECLARED.findall(text))
+    extra: list[str] = []
+    for t in NODE_TYPES.values():
+        if t.rdf_class not in declared:
+            declared.add(t.rdf_class)
+            parent = " ;\n    rdfs:subClassOf kg:Entity" if t.kind == "entity" else ""
+            extra.append(f"kg:{t.rdf_class} a owl:Class ;\n    rdfs:label {_turtle_string(t.name)}@en ;\n"
+                         f"    rdfs:comment {_turtle_string(t.comment or t.name)}@en{parent} .\n")
+    for r in RELATIONS.values():
+        if r.rdf_property not in declared:
+            declared.add(r.rdf_property)
+            kinds = ", owl:SymmetricProperty" if r.symmetric else ""
+            extra.append(f"kg:{r.rdf_property} a owl:ObjectProperty{kinds} ;\n    rdfs:label {_turtle_string(r.label or r.key)}@en ;\n"
+                         f"    rdfs:comment {_turtle_string(r.comment or r.key)}@en ;\n"
+                         f"    rdfs:domain kg:{r.domain_class} ; rdfs:range kg:{r.range_class} .\n")
+    if not extra:
+        return text
+    return text.rstrip("\n") + "\n\n# Declared from kg.schema (not in kg/vocab/ontology.ttl)\n\n" + "\n".join(extra)
+
+
 def write_ontology(path: str | os.PathLike[str]) -> Path:
-    """Write kg's ontology (Turtle) to ``path`` atomically; returns the path."""
-    data = ontology_path().read_bytes()
-    return write_bytes_atomic(path, data)
+    """Write kg's ontology (:func:`ontology_turtle`) to ``path`` atomically; returns the path."""
+    return write_bytes_atomic(path, ontology_turtle().encode("utf-8"))
+
+
+#: the SHACL node shape in ``kg/vocab/shapes.ttl`` of each kind of node
+_SHAPE_OF_KIND = {"paper": "kgs:PaperShape", "entity": "kgs:EntityShape", "finding": "kgs:FindingShape"}
+
+
+def shapes_turtle() -> str:
+    """kg's SHACL shapes (Turtle): ``kg/vocab/shapes.ttl`` plus, for every relation of
+    :data:`kg.schema.RELATIONS`, a property shape on its source kind's node shape
+    saying that its objects are nodes of its target kind (``kg:Entity``, ``kg:Finding``).
+
+    Validate an export with ``pyshacl.validate(data, shacl_graph=shapes_turtle(), ont_graph=ontology_turtle())``.
+    """
+    text = ontology_path().with_name("shapes.ttl").read_text(encoding="utf-8")
+    # the class of the target's kind, not the ontology's range: kg guarantees what kind of node an edge
+    # reaches (an entity), not which entity type its votes settle on (affiliated_with's range is Organization)
+    kind_class = {"paper": "Paper", "entity": "Entity", "finding": "Finding"}
+    lines = [f"{_SHAPE_OF_KIND[r.source]} sh:property [ sh:path kg:{r.rdf_property} ; sh:class kg:{kind_class[r.target]} ] ."
+             for r in RELATIONS.values() if r.source in _SHAPE_OF_KIND and r.target in kind_class]
+    return text.rstrip("\n") + "\n\n# the objects of each relation of kg.schema.RELATIONS\n" + "\n".join(lines) + "\n"
