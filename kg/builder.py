@@ -266,7 +266,7 @@ def default_writers(
     """The writer for each output file: :data:`OUTPUT_FILES`, with the RDF files of ``rdf_formats``."""
     from .export.html import write_html
     from .export.json import write_graphml, write_json
-    from .export.rdf import FORMATS, write_ontology, write_rdf
+    from .export.rdf import FORMATS
     from .namespaces import DEFAULT_BASE, check_base
 
     rdf_kw: dict[str, Any] = {"base": base or DEFAULT_BASE}

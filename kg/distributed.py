@@ -28,7 +28,6 @@ import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -59,23 +58,6 @@ class Partition:
         return self.start == 0 and self.end is None
 
 
-def _input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    from .readers import iter_input_files
-    from .readers.common import input_error
-
-    for path in [paths] if isinstance(paths, (str, os.PathLike)) else paths:
-        p = Path(path)
-        if p.is_dir():
-            found = False
-            for f in iter_input_files(p):
-                found = True
-                yield f
-            if not found:
-                raise input_error(p, "folder has no readable files")
-        else:
-            yield p
-
-
 def plan_partitions(
     paths: Iterable[str | os.PathLike[str]], *, partition_bytes: int = DEFAULT_PARTITION_BYTES
 ) -> list[Partition]:
@@ -84,10 +66,10 @@ def plan_partitions(
     A JSON Lines file larger than ``partition_bytes`` is cut into byte ranges
     that each end just after a line break; every other file is one partition.
     """
-    from .readers import detect_format
+    from .readers import detect_format, input_files
 
     out: list[Partition] = []
-    for f in _input_files(paths):
+    for f in input_files(paths):
         size = f.stat().st_size if f.exists() else 0
         if size <= partition_bytes or not f.is_file() or detect_format(f) != "jsonl":
             out.append(Partition(str(f)))

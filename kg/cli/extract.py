@@ -31,9 +31,9 @@ from ..errors import OutputError
 from ..evaluate import extraction_to_dict
 from ..io import atomic_write
 from ..progress import Progress
-from ..readers import FORMATS, detect_format, iter_input_files, read_file
+from ..readers import detect_format, input_files, read_file
 from ..readers.common import clean_text, display_path, input_error
-from ..readers.fields import FieldMap, normalise_key
+from ..readers.fields import FieldMap, is_empty, lookup_field, record_keys
 from ..readers.jsonlines import read_json, read_jsonl
 from ..readers.tabular import read_csv
 from ..records import Paper
@@ -154,44 +154,13 @@ class DocumentFields(FieldMap):
         paper = super().paper(record, source)
         if paper is None or paper.title is not None:
             return paper
-        keys = _normalised(record)
+        keys = record_keys(record)
         # the field FieldMap took the text from: the first non-empty one, in the same order
-        text = next((v for v in (_lookup(keys, name) for name in self.text_names) if not _empty(v)), None)
+        text = next((v for v in (lookup_field(keys, name) for name in self.text_names) if not is_empty(v)), None)
         if not isinstance(text, str):  # a list or a number: nothing verbatim to keep
             return paper
         own_id = _own_id(keys.get(_ID_FIELD))
         return dataclasses.replace(paper, id=own_id or paper.id, text=clean_text(text))
-
-
-def _normalised(record: Mapping[object, object]) -> dict[str, object]:
-    """``record`` keyed by normalised field names (plain and camelCase-split), first key winning."""
-    out: dict[str, object] = {}
-    for key, value in record.items():
-        out.setdefault(normalise_key(key), value)
-        out.setdefault(normalise_key(key, camel=True), value)
-    return out
-
-
-def _empty(value: object) -> bool:
-    """Whether a field value counts as missing (as :class:`FieldMap` counts it)."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    return isinstance(value, (list, tuple, dict)) and not value
-
-
-def _lookup(keys: Mapping[str, object], name: str) -> object:
-    """Field ``name`` of a normalised record: a key, or a dotted path into nested objects."""
-    value = keys.get(name)
-    if value is not None or "." not in name:
-        return value
-    node: object = keys
-    for part in name.split("."):
-        if not isinstance(node, Mapping):
-            return None
-        node = _normalised(node).get(part)
-    return node
 
 
 def _own_id(value: object) -> str | None:
@@ -219,23 +188,8 @@ def read_documents(
     and exact text. Bad input raises :class:`~kg.errors.InputError` naming the
     file (and line).
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]  # one path given bare: do not iterate over its characters
-    for path in paths:
-        p = Path(path)
-        try:
-            is_dir = p.is_dir()
-        except OSError as exc:  # a name too long, a loop of links
-            raise input_error(p, f"cannot read ({exc.strerror or exc})") from None
-        if is_dir:
-            found = False
-            for file in iter_input_files(p):
-                found = True
-                yield from _read_one(file, title_field, text_field)
-            if not found:
-                raise input_error(p, f"folder has no readable files ({', '.join(FORMATS)})")
-        else:
-            yield from _read_one(p, title_field, text_field)
+    for file in input_files(paths):
+        yield from _read_one(file, title_field, text_field)
 
 
 def _read_one(path: Path, title_field: str | None, text_field: str | None) -> Iterator[Paper]:

@@ -16,9 +16,10 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .candidates import CANDIDATES, add_char_candidate, doc_text
+from .candidates import add_char_candidate, candidate_records, doc_text
 from .normalize import singular
 from .rules import read_rules, rules_path
+from .stages import token_starts, token_texts
 
 __all__ = ["AbbreviationDetector", "make_abbreviations", "find_long_form", "find_uses"]
 
@@ -65,9 +66,9 @@ def find_long_form(short: str, preceding: str) -> int | None:
     return start
 
 
-# where a bare use of an acronym may start: an alphanumeric not glued to a word or hyphen before it
-_USE_START = re.compile(r"(?<![\w-])[A-Za-z0-9]")
+# a bare use of an acronym starts at an ASCII alphanumeric not glued to a word or hyphen before it
 _WORD_CHAR = re.compile(r"[\w-]")
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
 def find_uses(text: str, defined) -> list[tuple[int, int, str]]:
@@ -79,9 +80,15 @@ def find_uses(text: str, defined) -> list[tuple[int, int, str]]:
     thousands of acronyms is still read in linear time.
     """
     lengths = sorted({len(k) for k in defined}, reverse=True)
+    # only a word start with the first character of an acronym can begin a use: the scan looks
+    # for those characters alone (one character class, still linear)
+    firsts = sorted({k[0] for k in defined if k and k[0] in _ALNUM})
+    if not firsts:
+        return []
+    starts = re.compile(r"(?<![\w-])[" + "".join(firsts) + "]")
     out = []
     pos = 0
-    for m in _USE_START.finditer(text):
+    for m in starts.finditer(text):
         p = m.start()
         if p < pos:
             continue
@@ -98,6 +105,23 @@ def find_uses(text: str, defined) -> list[tuple[int, int, str]]:
             pos = e
             break
     return out
+
+
+def _last_words_start(text: str, k: int) -> int | None:
+    """Offset of the first of the last ``k`` words of ``text`` (which ends in a word), None without one.
+
+    The start of ``list(_WORD.finditer(text))[-k:][0]``, from one ``rsplit``: listing every
+    word of the 200 characters read before each parenthesis cost more than the rest of the test.
+    """
+    if k < 1:
+        k = len(text) + 1  # as ``[-0:]``: every word
+    parts = text.rsplit(None, k)
+    if not parts:
+        return None
+    if len(parts) <= k:
+        return len(text) - len(text.lstrip())  # k words or fewer: the first word's start
+    # the last k words follow parts[0] and the whitespace after it, which holds no word to find
+    return text.find(parts[1], len(parts[0]))
 
 
 class AbbreviationDetector:
@@ -123,10 +147,20 @@ class AbbreviationDetector:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         # labels other components proposed for exactly these characters; lexicon evidence first
-        existing: dict[tuple[int, int], str] = {}
-        if CANDIDATES in doc.spans:
-            for span in sorted(doc.spans[CANDIDATES], key=lambda s: not s.id_.startswith("lex.")):
-                existing.setdefault((span.start_char, span.end_char), span.label_)
+        records = candidate_records(doc)
+        n_before = len(records)  # the proposals made before this component (it appends its own)
+        existing: dict[tuple[int, int], str] | None = None  # built when first needed: most texts define nothing
+
+        def proposed(span: tuple[int, int]) -> str | None:
+            nonlocal existing
+            if existing is None:
+                existing = {}
+                # character offsets from the token lists: a Span per candidate cost more than the rest
+                starts, texts = token_starts(doc), token_texts(doc)
+                for start, end, label, rule_id in sorted(records[:n_before], key=lambda r: not r[3].startswith("lex.")):
+                    existing.setdefault((starts[start], starts[end - 1] + len(texts[end - 1])), label)
+            return existing.get(span)
+
         defined: dict[str, tuple[str, Span]] = {}
         aliases = []
         for m in _PAREN.finditer(text):
@@ -143,29 +177,28 @@ class AbbreviationDetector:
             if is_short_form(inside):
                 short_span = (in_start, in_start + len(inside))
                 n_words = len(re.sub(r"[^A-Za-z0-9]", "", inside)) + 5
-                words = list(_WORD.finditer(before))[-min(n_words, 2 * len(inside) + 2):]
-                if not words:
+                window_start = _last_words_start(before, min(n_words, 2 * len(inside) + 2))
+                if window_start is None:
                     continue
-                window_start = words[0].start()
                 offset = find_long_form(inside, before[window_start:])
                 if offset is None:
                     continue
                 long_span = (before_start + window_start + offset, before_start + len(before))
             else:
                 # "SAVE (Sparse Autoencoder-Driven ...)": acronym before a parenthesised long form
-                prev = list(_WORD.finditer(before))
-                if not prev or not is_short_form(prev[-1].group().strip(",")) or len(inside.split()) < 2:
+                last_start = _last_words_start(before, 1)
+                if last_start is None or not is_short_form(before[last_start:].strip(",")) or len(inside.split()) < 2:
                     continue
-                short_text = prev[-1].group().strip(",")
+                short_text = before[last_start:].strip(",")
                 if find_long_form(short_text, inside) != 0:
                     continue
-                short_span = (before_start + prev[-1].start(), before_start + prev[-1].start() + len(short_text))
+                short_span = (before_start + last_start, before_start + last_start + len(short_text))
                 long_span = (in_start, in_start + len(inside))
             long_text = text[long_span[0]:long_span[1]]
             if len(long_text.split()) < 2 and "-" not in long_text:
                 continue
             # the head noun says what kind of thing the long form names; else trust a proposal on either form
-            label = self.head_label(long_text) or existing.get(long_span) or existing.get(short_span)
+            label = self.head_label(long_text) or proposed(long_span) or proposed(short_span)
             if label is None:
                 continue
             long_c = add_char_candidate(doc, *long_span, label, "abbr.definition")

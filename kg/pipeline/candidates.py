@@ -11,10 +11,12 @@ from __future__ import annotations
 from spacy.attrs import ORTH, SPACY
 from spacy.tokens import Doc, Span
 
-__all__ = ["CANDIDATES", "add_candidate", "add_char_candidate", "doc_text"]
+__all__ = ["CANDIDATES", "add_candidate", "add_char_candidate", "candidate_records", "doc_text"]
 
 #: key of the SpanGroup that holds proposals
 CANDIDATES = "kg_candidates"
+#: ``doc.user_data`` key of the candidates as plain tuples (:func:`candidate_records`)
+RECORDS = "kg_candidate_records"
 
 
 def doc_text(doc: Doc) -> str:
@@ -36,18 +38,42 @@ def add_candidate(doc: Doc, start: int, end: int, label: str, rule_id: str) -> S
     """Propose tokens ``start:end`` as a ``label`` mention produced by ``rule_id``."""
     if end <= start:
         return None
-    span = Span(doc, start, end, label=label, span_id=rule_id)
-    group = doc.spans[CANDIDATES] if CANDIDATES in doc.spans else None
-    if group is None:
-        doc.spans[CANDIDATES] = [span]
-    else:
-        group.append(span)
-    return span
+    return _add(doc, Span(doc, start, end, label=label, span_id=rule_id), label, rule_id)
 
 
 def add_char_candidate(doc: Doc, start_char: int, end_char: int, label: str, rule_id: str) -> Span | None:
     """Propose the characters ``start_char:end_char`` (expanded to whole tokens)."""
-    span = doc.char_span(start_char, end_char, alignment_mode="expand")
-    if span is None:
+    span = doc.char_span(start_char, end_char, label=label, span_id=rule_id, alignment_mode="expand")
+    if span is None or span.end <= span.start:
         return None
-    return add_candidate(doc, span.start, span.end, label, rule_id)
+    return _add(doc, span, label, rule_id)
+
+
+def _add(doc: Doc, span: Span, label: str, rule_id: str) -> Span:
+    group = doc.spans[CANDIDATES] if CANDIDATES in doc.spans else None
+    if group is None:
+        doc.spans[CANDIDATES] = [span]
+        doc.user_data[RECORDS] = [(span.start, span.end, label, rule_id)]
+    else:
+        group.append(span)
+        records = doc.user_data.get(RECORDS)
+        if records is not None:
+            records.append((span.start, span.end, label, rule_id))
+    return span
+
+
+def candidate_records(doc: Doc) -> list[tuple[int, int, str, str]]:
+    """``(start, end, label, rule_id)`` of every candidate in ``doc.spans["kg_candidates"]``, in order.
+
+    :func:`add_candidate` keeps these tuples beside the SpanGroup, so the components that
+    weigh candidates need not build a Span object per candidate; when the group was filled
+    some other way (the counts differ) the tuples are read from its spans.
+    """
+    if CANDIDATES not in doc.spans:
+        return []
+    group = doc.spans[CANDIDATES]
+    records = doc.user_data.get(RECORDS)
+    if records is None or len(records) != len(group):
+        records = [(s.start, s.end, s.label_, s.id_) for s in group]
+        doc.user_data[RECORDS] = records
+    return records

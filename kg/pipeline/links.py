@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from ..errors import RuleError
 from ..resources import rules_path
-from .stages import read_stage_rules, token_lower
+from .stages import read_stage_rules, sentence_bounds, token_lower
 
 __all__ = ["PaperLinker", "make_links"]
 
@@ -41,18 +41,29 @@ class _CueIndex:
 
     def __init__(self) -> None:
         self.by_last: dict[str, list[tuple[tuple[str, ...], str, int, frozenset[str]]]] = {}
+        # the cues of two or more tokens by their last two, longest first: most tokens that end
+        # a cue ("on", "the") are not preceded by the rest of one, and one lookup says so
+        self._by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], str, int, frozenset[str]]]] = {}
+        self._single: dict[str, tuple[tuple[str, ...], str, int, frozenset[str]]] = {}  # the first one-token cue
 
     def add(self, toks: tuple[str, ...], rid: str, window: int, blockers: frozenset[str]) -> None:
         self.by_last.setdefault(toks[-1], []).append((toks, rid, window, blockers))
         self.by_last[toks[-1]].sort(key=lambda c: -len(c[0]))
+        if len(toks) >= 2:
+            pair = self._by_pair.setdefault(toks[-2:], [])
+            pair.append((toks, rid, window, blockers))
+            pair.sort(key=lambda c: -len(c[0]))
+        else:
+            self._single.setdefault(toks[0], (toks, rid, window, blockers))
 
     def match(self, lower: list[str], i: int):
         """The longest cue ending at token ``i``, or None."""
-        for cue in self.by_last.get(lower[i], ()):
-            n = len(cue[0])
-            if i + 1 >= n and tuple(lower[i + 1 - n : i + 1]) == cue[0]:
-                return cue
-        return None
+        if i >= 1:
+            for cue in self._by_pair.get((lower[i - 1], lower[i]), ()):
+                n = len(cue[0])
+                if i + 1 >= n and tuple(lower[i + 1 - n : i + 1]) == cue[0]:
+                    return cue
+        return self._single.get(lower[i])  # no longer cue matched
 
 
 def _named(span: Span) -> bool:
@@ -96,9 +107,18 @@ class PaperLinker:
                 if role not in ("head", "tail"):
                     raise RuleError(f"{r['_where']}: rule {rid}: role must be 'head' or 'tail'")
                 self.relation_roles[rel] = (role, rid)
+        self._cue_ends = frozenset(self.propose_cues.by_last) | frozenset(self.use_cues.by_last)
+        self._max_window = max((c[2] for index in (self.propose_cues, self.use_cues) for cues in index.by_last.values()
+                                for c in cues), default=0)
+        self._appositives_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for cue, rid in self.appositives:
+            self._appositives_by_first.setdefault(cue[0] if cue else "", []).append((cue, rid))
+        # an empty cue matches after every mention: then every cue is tried, in list order
+        self._any_appositive = list(self.appositives) if any(not cue for cue, _ in self.appositives) else None
 
     def __call__(self, doc: Doc) -> Doc:
-        ents = [e for e in doc.ents if e.label_ in _LINKABLE]
+        all_ents = doc.ents  # read once: each read builds a Span per mention
+        ents = [e for e in all_ents if e.label_ in _LINKABLE]
         lower = token_lower(doc)
         starts = {e.start: e for e in ents}
         pos = {e.start: k for k, e in enumerate(ents)}
@@ -108,18 +128,31 @@ class PaperLinker:
         # the title: "Name: what it does"
         if ents and ents[0].start == 0 and ents[0].end < len(doc) and doc[ents[0].end].text == ":":
             proposes.append((ents[0], "link.proposes.title"))
-        ends = self.propose_cues.by_last.keys() | self.use_cues.by_last.keys()
-        for i in (k for k, t in enumerate(lower) if t in ends):
+        ends = self._cue_ends
+        # a cue links the first mention within its window after it, so only the tokens at most the
+        # widest window before a mention can be cues that link anything: the rest are not read
+        reach = self._max_window
+        near = sorted({i for e in ents for i in range(max(0, e.start - reach), e.start)})
+        cue_at = [k for k in near if lower[k] in ends]
+        sent_starts = {a for a, _ in sentence_bounds(doc)} if cue_at and doc.has_annotation("SENT_START") else set()
+        for i in cue_at:
             for index, out in ((self.propose_cues, proposes), (self.use_cues, uses)):
+                if lower[i] not in index.by_last:
+                    continue
                 cue = index.match(lower, i)
                 if cue is None:
                     continue
                 _, rid, window, blockers = cue
-                span = self._first_after(doc, starts, i + 1, window, blockers)
+                span = self._first_after(lower, sent_starts, starts, i + 1, window, blockers)
                 if span is not None:
                     out.extend((s, rid) for s in (self._listed(lower, ents, pos, span) if out is uses else [span]))
         for e in ents:
-            for cue, rid in self.appositives:
+            # only the cues that start with the token after the mention can match (list order kept)
+            if self._any_appositive is not None:
+                cues = self._any_appositive
+            else:
+                cues = self._appositives_by_first.get(lower[e.end], ()) if e.end < len(lower) else ()
+            for cue, rid in cues:
                 n = len(cue)
                 if tuple(lower[e.end : e.end + n]) == cue:
                     proposes.append((e, rid))
@@ -158,19 +191,21 @@ class PaperLinker:
                 continue
             used.add(span.start)
             links.append(("uses", span, rid))
-        for e in doc.ents:
+        for e in all_ents:
             if e.label_ == "Organization":
                 links.append(("affiliated_with", e, e.id_ or "org"))
         doc._.kg_links = links
         return doc
 
     @staticmethod
-    def _first_after(doc: Doc, starts: dict[int, Span], i: int, window: int, blockers: frozenset[str]) -> Span | None:
-        """The first linkable mention starting within ``window`` tokens of ``i`` in the same sentence."""
-        for j in range(i, min(len(doc), i + window)):
+    def _first_after(lower: list[str], sent_starts: set[int], starts: dict[int, Span], i: int, window: int,
+                     blockers: frozenset[str]) -> Span | None:
+        """The first linkable mention starting within ``window`` tokens of ``i`` in the same sentence
+        (``lower``: the doc's lower-case tokens; ``sent_starts``: where its sentences start)."""
+        for j in range(i, min(len(lower), i + window)):
             if j in starts:
                 return starts[j]
-            if j > i and (doc[j].is_sent_start or doc[j].lower_ in blockers):
+            if j > i and (j in sent_starts or lower[j] in blockers):
                 return None
         return None
 

@@ -44,6 +44,22 @@ def _cap(tok) -> bool:
     return _cap_text(tok.text)
 
 
+class _Caps:
+    """``_cap_text`` of each token, computed when first asked for: the loop reads a few tokens around each cue."""
+
+    __slots__ = ("texts", "known")
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        self.known: dict[int, bool] = {}
+
+    def __getitem__(self, i: int) -> bool:
+        v = self.known.get(i)
+        if v is None:
+            v = self.known[i] = _cap_text(self.texts[i])
+        return v
+
+
 class OrgFinder:
     """Add Organization spans found by shape and cue words to ``doc.ents``."""
 
@@ -69,23 +85,30 @@ class OrgFinder:
             for cue in p.get("list_cues", ()):
                 toks = tuple(t.lower_ for t in nlp.make_doc(cue))
                 self.list_cues.setdefault(toks[-1], []).append((toks, rid))
+        self.triggers = frozenset(self.strong) | frozenset(self.weak) | frozenset(self.lead) | frozenset(self.list_cues)
 
     def __call__(self, doc: Doc) -> Doc:
         # token texts, lower case, capitalisation and sentence starts as lists: indexing the Doc
         # builds a Token object per access, which made this loop the component's whole cost
-        texts = token_texts(doc)
         low = token_lower(doc)
-        cap = [_cap_text(t) for t in texts]
+        # only a head, lead or list-cue word can start a name: most abstracts have none, and
+        # the loop below visits only the tokens that are one
+        if self.triggers.isdisjoint(low):
+            return doc
+        texts = token_texts(doc)
+        cap = _Caps(texts)
         sent_start = {a for a, _ in sentence_bounds(doc)} if doc.has_annotation("SENT_START") else {0}
         found: list[Span] = []
         n = len(doc)
-        i = 0
-        while i < n:
+        resume = 0  # tokens before it are inside a name already found
+        for i in [k for k, w in enumerate(low) if w in self.triggers]:
+            if i < resume:
+                continue
             w = low[i]
             if w in self.lead and cap[i] and i + 2 < n and low[i + 1] in self.joiners and cap[i + 2]:
                 end = self._run_end(texts, cap, i + 2)
                 found.append(Span(doc, i, end, label=ORG_LABEL, span_id=self.lead[w]))
-                i = end
+                resume = end
                 continue
             if (w in self.strong or w in self.weak) and cap[i] and i > 0 and cap[i - 1]:
                 start = i - 1
@@ -101,7 +124,7 @@ class OrgFinder:
                     if end + 1 < n and low[end] in self.joiners and cap[end + 1]:
                         end = self._run_end(texts, cap, end + 1)
                     found.append(Span(doc, start, end, label=ORG_LABEL, span_id=(self.weak if weak else self.strong)[w]))
-                    i = end
+                    resume = end
                     continue
             if w in self.list_cues:
                 for cue, rid in self.list_cues[w]:
@@ -109,13 +132,13 @@ class OrgFinder:
                     if s >= 0 and tuple(low[s : i + 1]) == cue:
                         found.extend(self._list(doc, texts, low, cap, i + 1, rid))
                         break
-            i += 1
+            resume = i + 1
         if found:
             self._merge(doc, found)
         return doc
 
     @staticmethod
-    def _run_end(texts: list[str], cap: list[bool], i: int) -> int:
+    def _run_end(texts: list[str], cap: "_Caps | list[bool]", i: int) -> int:
         """End of a capitalised run starting at ``i`` (bounded by _MAX_LEN)."""
         end = i
         n = len(texts)
@@ -123,7 +146,7 @@ class OrgFinder:
             end += 1
         return end
 
-    def _list(self, doc: Doc, texts: list[str], low: list[str], cap: list[bool], i: int, rid: str) -> list[Span]:
+    def _list(self, doc: Doc, texts: list[str], low: list[str], cap: "_Caps | list[bool]", i: int, rid: str) -> list[Span]:
         """The capitalised items of an affiliation list starting at token ``i`` (at most _MAX_ITEMS)."""
         out: list[Span] = []
         n = len(texts)

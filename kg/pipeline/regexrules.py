@@ -56,6 +56,44 @@ def load_filters(folder: str) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in kinds.items()}
 
 
+def _scout(regex: re.Pattern) -> re.Pattern | None:
+    r"""``regex`` without its leading ``\b``, or None when it has none.
+
+    A pattern that opens with ``\b`` makes the regex engine try a full match at every
+    character; without it, the engine first scans for the pattern's possible first
+    characters or its literal prefix ("in terms of"), several times faster. Every match
+    of ``regex`` starts where the scout matches, so the scout finds where to try it.
+    """
+    pattern = regex.pattern
+    if not isinstance(pattern, str) or not pattern.startswith("\\b") or pattern[2:3] in ("*", "+", "?", "{"):
+        return None
+    try:
+        return re.compile(pattern[2:], regex.flags)
+    except re.error:
+        return None
+
+
+def _scouted(regex: re.Pattern, scout: re.Pattern, text: str):
+    """The matches ``regex.finditer(text)`` yields, trying ``regex`` only where ``scout`` matches."""
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        hit = scout.search(text, pos)
+        if hit is None:
+            return
+        at = hit.start()
+        m = regex.match(text, at)  # sees the text before ``at``, so the \b is judged as in finditer
+        if m is None:
+            pos = at + 1
+        elif m.end() == at:
+            # an empty match: finditer's rules for what may follow one are its own
+            yield from regex.finditer(text, at)
+            return
+        else:
+            yield m
+            pos = m.end()
+
+
 class RegexRules:
     """Apply one JSONL file of regex rules to a Doc, proposing trimmed candidates."""
 
@@ -76,12 +114,12 @@ class RegexRules:
             group = rule.get("group", 0)
             if not isinstance(group, int) or group > regex.groups:
                 raise RuleError(f"{where}: rule {rule['id']} names group {group!r} but the pattern has {regex.groups}")
-            self.rules.append((regex, group, rule["label"], rule["id"]))
+            self.rules.append((regex, group, rule["label"], rule["id"], _scout(regex)))
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        for regex, group, label, rule_id in self.rules:
-            for m in regex.finditer(text):
+        for regex, group, label, rule_id, scout in self.rules:
+            for m in (regex.finditer(text) if scout is None else _scouted(regex, scout, text)):
                 start, end = m.span(group)
                 if start < 0:
                     continue

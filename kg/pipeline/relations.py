@@ -66,6 +66,32 @@ class _Rule:
     max_gap: int
     at_start: bool
     cue_tokens: frozenset[str]  # first token of every cue part: a gap without one cannot match
+    flat: tuple[tuple[str, ...], ...] = ()  # each cue's tokens, its parts joined (where "end" / "start")
+    exact: frozenset[tuple[str, ...]] = frozenset()  # each cue's tokens less fillers, when not empty (where "exact")
+
+    def matches(self, gap: tuple[str, ...]) -> bool:
+        """Whether one of the rule's cues matches the tokens ``gap`` between two mentions (:func:`_cue_matches`)."""
+        if self.where == "exact":
+            # the gap less its fillers is computed once, not once per cue
+            return tuple(t for t in gap if t not in self.fillers) in self.exact
+        if self.where == "any":
+            return any(_cue_matches(gap, c, "any", self.fillers) for c in self.cues)
+        fillers = self.fillers
+        for want in self.flat:
+            k = len(want)
+            if self.where == "end":
+                end = len(gap)
+                while end > 0 and gap[end - 1] in fillers and gap[end - k : end] != want:
+                    end -= 1
+                if end >= k and gap[end - k : end] == want:
+                    return True
+            else:
+                begin = 0
+                while begin < len(gap) and gap[begin] in fillers and gap[begin : begin + k] != want:
+                    begin += 1
+                if gap[begin : begin + k] == want:
+                    return True
+        return False
 
 
 def _tokens(nlp: Language, text: str) -> tuple[str, ...]:
@@ -111,6 +137,9 @@ def load_relation_rules(nlp: Language, path: Path) -> tuple[list[_Rule], frozens
                     skip=frozenset(p.get("skip", ())), same_class=bool(p.get("same_class")),
                     max_gap=int(p.get("max_gap", 8)), at_start=bool(p.get("at_start")),
                     cue_tokens=frozenset(seg[0] for c in cues for seg in c if seg),
+                    flat=tuple(tuple(t for seg in c for t in seg) for c in cues),
+                    exact=frozenset(w for w in (tuple(t for seg in c for t in seg if t not in fillers.get(p.get("fillers", ""), ()))
+                                                for c in cues) if w),
                 )
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -185,13 +214,12 @@ class RelationExtractor:
         if Doc.has_extension("kg_aliases"):
             for short, long, rid in doc._.kg_aliases or ():
                 add(short, long, "alias_of", rid or "rel.alias_of")
-        sents = [doc[a:b] for a, b in sentence_bounds(doc)]
         ents = [e for e in doc.ents if e.label_ in CLASS_OF]
         k = 0
-        for sent in sents:
+        for sent in sentence_bounds(doc):
             group = []
-            while k < len(ents) and ents[k].start < sent.end:
-                if ents[k].start >= sent.start:
+            while k < len(ents) and ents[k].start < sent[1]:
+                if ents[k].start >= sent[0]:
                     group.append(ents[k])
                 k += 1
             if len(group) > 1:
@@ -199,10 +227,11 @@ class RelationExtractor:
         doc._.kg_relations = out
         return doc
 
-    def _sentence(self, doc: Doc, sent: Span, group: list[Span], add) -> None:
+    def _sentence(self, doc: Doc, sent: tuple[int, int], group: list[Span], add) -> None:
+        """Relations between the mentions ``group`` of the sentence of tokens ``sent`` (start, end)."""
         lower_doc = token_lower(doc)
-        lower = lower_doc[sent.start : sent.end]
-        off = sent.start
+        lower = lower_doc[sent[0] : sent[1]]
+        off = sent[0]
         pos = {e.start: k for k, e in enumerate(group)}
         for i, a in enumerate(group):
             before = lower[max(0, a.start - off - 4) : a.start - off]
@@ -222,7 +251,7 @@ class RelationExtractor:
                         continue
                     if r.at_start and a.start - off > 4:
                         continue
-                    if any(_cue_matches(gap, c, r.where, r.fillers) for c in r.cues):
+                    if r.matches(gap):
                         head, tail = (a, b) if r.head_first else (b, a)
                         # the left mention's list extends leftwards, the right one's rightwards
                         hs = self._listed(lower_doc, group, pos, head, -1 if r.head_first else 1)

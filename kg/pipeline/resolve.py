@@ -21,10 +21,10 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .candidates import CANDIDATES
-
+from .candidates import candidate_records, doc_text
 from .regexrules import load_filters, load_macros
 from .rules import read_rules, rules_path
+from .stages import token_lower, token_spaces, token_starts, token_texts
 
 __all__ = ["Resolver", "make_resolve"]
 
@@ -70,97 +70,140 @@ class Resolver:
 
     def keep(self, span: Span) -> bool:
         """False for generic mentions and stop words, which name nothing in particular."""
-        text = span.text.lower()
-        if text in self.generic or text in self.stop or span.text in self.not_name:
-            return False
-        first = span[0].lower_
-        if first in self.stop and (len(span) == 1 or span[1:].text.lower() in self.generic):
-            return False
-        if self.is_adjective(span):
-            return False
-        return any(c.isalnum() for c in text)
+        return self._keep(_Tokens(span.doc), span.start, span.end)
 
     def is_adjective(self, span: Span) -> bool:
         """True for "X-based" / "X-trained" (as the span or right after it): an adjective, not a name."""
-        doc = span.doc
-        if len(span) >= 3 and span[-1].lower_ in self.adj_suffix and span[-2].text == "-" \
-                and not span[-3].whitespace_ and not span[-2].whitespace_:
-            return True
-        end = span.end
-        return end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
-            and not doc[end].whitespace_ and doc[end + 1].lower_ in self.adj_suffix
+        return self._is_adjective(_Tokens(span.doc), span.start, span.end)
 
     def modifier_start(self, doc: Doc, start: int, taken: bytearray) -> int:
         """Start of the modifiers right before token ``start``: hyphenated compounds ("block-wise",
         "8-bit", "cross-lingual"), dimensions ("3D") and adjectives in -al/-ic/-ive/-wise ("dynamic"),
         at most two, lower case, never a stop word or an evaluative word (rules/filters.jsonl)."""
+        return self._modifier_start(_Tokens(doc), start, taken)
+
+    def extend(self, doc: Doc, span: Span, taken: bytearray) -> Span:
+        """``span`` grown over a following name suffix (Model / Dataset), modifiers before a
+        Method / Task / Architecture and a possessive "'s"."""
+        start, end = self._extend(_Tokens(doc), span.start, span.end, span.label_, taken)
+        if end == span.end and start == span.start:
+            return span
+        return Span(doc, start, end, label=span.label_, span_id=span.id_)
+
+    # The work is done on the token texts, lower case, offsets and spaces as lists (_Tokens):
+    # a Span or Token object per candidate and per look-around was most of this component's cost.
+
+    def _keep(self, toks: "_Tokens", start: int, end: int) -> bool:
+        text = toks.span_text(start, end)
+        low = text.lower()
+        if low in self.generic or low in self.stop or text in self.not_name:
+            return False
+        if toks.lower[start] in self.stop and (end - start == 1 or toks.span_text(start + 1, end).lower() in self.generic):
+            return False
+        if self._is_adjective(toks, start, end):
+            return False
+        return any(c.isalnum() for c in low)
+
+    def _is_adjective(self, toks: "_Tokens", start: int, end: int) -> bool:
+        texts, lower, spaces = toks.texts, toks.lower, toks.spaces
+        if end - start >= 3 and lower[end - 1] in self.adj_suffix and texts[end - 2] == "-" \
+                and not spaces[end - 3] and not spaces[end - 2]:
+            return True
+        return end + 1 < len(texts) and texts[end] == "-" and not spaces[end - 1] \
+            and not spaces[end] and lower[end + 1] in self.adj_suffix
+
+    def _modifier_start(self, toks: "_Tokens", start: int, taken: bytearray) -> int:
+        texts, lower, spaces = toks.texts, toks.lower, toks.spaces
         for _ in range(2):
             i = start - 1
-            if i < 0 or taken[i] or not doc[i].whitespace_:
+            if i < 0 or taken[i] or not spaces[i]:
                 break
-            tok = doc[i]
-            if i >= 2 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_ \
-                    and not taken[i - 2] and _COMPOUND_PART.fullmatch(doc[i - 2].text) and _COMPOUND_PART.fullmatch(tok.text) \
-                    and tok.lower_ not in self.adj_suffix:
-                if i >= 3 and doc[i - 3].text == "-" and not doc[i - 3].whitespace_:
+            text = texts[i]
+            if i >= 2 and texts[i - 1] == "-" and not spaces[i - 1] and not spaces[i - 2] \
+                    and not taken[i - 2] and _COMPOUND_PART.fullmatch(texts[i - 2]) and _COMPOUND_PART.fullmatch(text) \
+                    and lower[i] not in self.adj_suffix:
+                if i >= 3 and texts[i - 3] == "-" and not spaces[i - 3]:
                     break  # part of a longer compound ("state-of-the-art")
                 start = i - 2
-            elif _DIMENSION.fullmatch(tok.text):
+            elif _DIMENSION.fullmatch(text):
                 start = i
-            elif _ADJECTIVE.fullmatch(tok.text) and tok.text not in self.not_modifier:
+            elif _ADJECTIVE.fullmatch(text) and text not in self.not_modifier:
                 start = i
             else:
                 break
         return start
 
-    def extend(self, doc: Doc, span: Span, taken: bytearray) -> Span:
-        """``span`` grown over a following name suffix (Model / Dataset), modifiers before a
-        Method / Task / Architecture and a possessive "'s"."""
-        start, end = span.start, span.end
-        if span.label_ in _MODIFIED:
-            start = self.modifier_start(doc, start, taken)
-
-        if self.suffix is not None and span.label_ in ("Model", "Dataset") and end < len(doc):
-            nxt = doc[end]
-            if nxt.text == "-" and not doc[end - 1].whitespace_ and end + 1 < len(doc) and not nxt.whitespace_ \
-                    and not taken[end + 1] and self.suffix.fullmatch(doc[end + 1].text):
+    def _extend(self, toks: "_Tokens", start: int, end: int, label: str, taken: bytearray) -> tuple[int, int]:
+        texts, spaces = toks.texts, toks.spaces
+        n = len(texts)
+        if label in _MODIFIED:
+            start = self._modifier_start(toks, start, taken)
+        if self.suffix is not None and label in ("Model", "Dataset") and end < n:
+            nxt = texts[end]
+            if nxt == "-" and not spaces[end - 1] and end + 1 < n and not spaces[end] \
+                    and not taken[end + 1] and self.suffix.fullmatch(texts[end + 1]):
                 end += 2
-            elif doc[end - 1].whitespace_ and not taken[end] and self.suffix.fullmatch(nxt.text) \
-                    and (nxt.text[0].isdigit() or nxt.text[0] == "v" or nxt.text.isupper() and len(nxt.text) > 1):
+            elif spaces[end - 1] and not taken[end] and self.suffix.fullmatch(nxt) \
+                    and (nxt[0].isdigit() or nxt[0] == "v" or nxt.isupper() and len(nxt) > 1):
                 end += 1
-        if end < len(doc) and doc[end].text in ("'s", "’s") and not taken[end]:
+        if end < n and texts[end] in ("'s", "’s") and not taken[end]:
             end += 1
-        if end == span.end and start == span.start:
-            return span
-        return Span(doc, start, end, label=span.label_, span_id=span.id_)
+        return start, end
 
     def __call__(self, doc: Doc) -> Doc:
-        cands = list(doc.spans[CANDIDATES]) if CANDIDATES in doc.spans else []
-        cands = [c for c in cands if self.keep(c)]
-        cands.sort(key=lambda s: (-(s.end_char - s.start_char), -self.priority(s.id_), s.start))
+        toks = _Tokens(doc)
+        ranked = []
+        for k, (start, end, label, rule_id) in enumerate(candidate_records(doc)):
+            if self._keep(toks, start, end):
+                # longest first, then by rule priority; ties keep the proposal order
+                ranked.append((-toks.char_len(start, end), -self.priority(rule_id), start, k, end, label, rule_id))
+        ranked.sort()
         taken = bytearray(len(doc))
-        chosen: dict[tuple[int, int], Span] = {}
-        for span in cands:
-            if any(taken[span.start:span.end]):
+        chosen: dict[tuple[int, int], tuple[str, str]] = {}
+        for _, _, start, _, end, label, rule_id in ranked:
+            if 1 in taken[start:end]:
                 continue
-            span = self.extend(doc, span, taken)
-            if len(span) == 1 and span[0].lower_ in self.bare_generic:
+            start, end = self._extend(toks, start, end, label, taken)
+            if end - start == 1 and toks.lower[start] in self.bare_generic:
                 continue  # "translation" alone: a task only with its modifier ("machine translation")
-            taken[span.start:span.end] = b"\x01" * (span.end - span.start)
-            chosen[(span.start, span.end)] = span
+            taken[start:end] = b"\x01" * (end - start)
+            chosen[(start, end)] = (label, rule_id)
         aliases = []
         for short, long, rule_id in doc._.kg_aliases or []:
             s = chosen.get((short.start, short.end))
             l = chosen.get((long.start, long.end))
             if s is None or l is None:
                 continue
-            if s.label != l.label:
-                s = Span(doc, s.start, s.end, label=l.label_, span_id=s.id_)
-                chosen[(s.start, s.end)] = s
-            aliases.append((s, l, rule_id))
-        doc.ents = sorted(chosen.values(), key=lambda s: s.start)
-        doc._.kg_aliases = aliases
+            if s[0] != l[0]:
+                s = chosen[(short.start, short.end)] = (l[0], s[1])
+            aliases.append(((short.start, short.end), s, (long.start, long.end), l, rule_id))
+        # (ent id, kb id, label, start, end): the setter builds its own Span from each, so none is built here
+        strings = doc.vocab.strings
+        doc.ents = [(strings.add(rule_id), 0, label, start, end) for (start, end), (label, rule_id) in sorted(chosen.items())]
+        doc._.kg_aliases = [(Span(doc, s[0], s[1], label=sv[0], span_id=sv[1]), Span(doc, l[0], l[1], label=lv[0], span_id=lv[1]),
+                             rule_id) for s, sv, l, lv, rule_id in aliases]
         return doc
+
+
+class _Tokens:
+    """A Doc's token texts, lower case, character offsets and trailing spaces, as cached lists."""
+
+    __slots__ = ("text", "texts", "lower", "starts", "spaces")
+
+    def __init__(self, doc: Doc):
+        self.text = doc_text(doc)
+        self.texts = token_texts(doc)
+        self.lower = token_lower(doc)
+        self.starts = token_starts(doc)
+        self.spaces = token_spaces(doc)
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens ``start:end`` (``Span.text``)."""
+        return self.text[self.starts[start] : self.starts[end - 1] + len(self.texts[end - 1])]
+
+    def char_len(self, start: int, end: int) -> int:
+        """``end_char - start_char`` of tokens ``start:end``."""
+        return self.starts[end - 1] + len(self.texts[end - 1]) - self.starts[start]
 
 
 @Language.factory("kg_resolve", assigns=["doc.ents"], default_config={"file": "priorities.jsonl", "rules_dir": ""})

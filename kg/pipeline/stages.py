@@ -3,16 +3,25 @@
 ``add_relation_components(nlp)`` appends the four components, in order, after
 the entity components. ``read_stage_rules`` reads their rule files: JSONL whose
 ``pattern`` is an object of cue lists (the entity rules' ``pattern`` is a
-string, so these files have their own small reader).
+string, so these files have their own small reader). The token helpers
+(``token_texts``, ``token_lower``, ``token_starts``, ``token_spaces``, ``sentence_bounds``,
+``char_token_span``) give every component the Doc's tokens as cached lists, without a
+Token or Span object per token.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from pathlib import Path
 
+import numpy
+from spacy.attrs import IDX, SENT_START, SPACY
+
+from .candidates import doc_text
 from .rules import read_rules
 
-__all__ = ["add_relation_components", "read_stage_rules", "STAGE_COMPONENTS"]
+__all__ = ["add_relation_components", "read_stage_rules", "STAGE_COMPONENTS", "token_texts", "token_lower", "token_starts",
+           "token_spaces", "sentence_bounds", "char_token_span"]
 
 #: the relation-stage components, in the order they must run
 STAGE_COMPONENTS = ("kg_orgs", "kg_relations", "kg_links", "kg_findings")
@@ -50,19 +59,40 @@ def token_texts(doc) -> list[str]:
     """
     texts = doc.user_data.get("kg_texts")
     if texts is None or len(texts) != len(doc):
-        from spacy.attrs import IDX, SPACY
-
-        from .candidates import doc_text
-
-        text = doc_text(doc)
-        # a token ends where the next begins, less its trailing space (one-column arrays are
-        # cheap to read; a two-column one, or LENGTH, costs a Python call per token)
-        starts = doc.to_array(IDX).tolist()
-        spaces = doc.to_array(SPACY).tolist()
-        ends = starts[1:] + [len(text)]
-        texts = [text[a : b - w] for a, b, w in zip(starts, ends, spaces)]
-        doc.user_data["kg_texts"] = texts
+        _token_arrays(doc)
+        texts = doc.user_data["kg_texts"]
     return texts
+
+
+def token_starts(doc) -> list[int]:
+    """Character offset of every token of ``doc`` (spaCy's ``Token.idx``), computed once and cached."""
+    starts = doc.user_data.get("kg_idx")
+    if starts is None or len(starts) != len(doc):
+        _token_arrays(doc)
+        starts = doc.user_data["kg_idx"]
+    return starts
+
+
+def token_spaces(doc) -> list[int]:
+    """1 where a token is followed by a space (spaCy's ``Token.whitespace_``), else 0; cached."""
+    spaces = doc.user_data.get("kg_spaces")
+    if spaces is None or len(spaces) != len(doc):
+        _token_arrays(doc)
+        spaces = doc.user_data["kg_spaces"]
+    return spaces
+
+
+def _token_arrays(doc) -> None:
+    """Fill the caches of :func:`token_texts`, :func:`token_starts` and :func:`token_spaces`."""
+    text = doc_text(doc)
+    # a token ends where the next begins, less its trailing space (one-column arrays are
+    # cheap to read; a two-column one, or LENGTH, costs a Python call per token)
+    starts = doc.to_array(IDX).tolist()
+    spaces = doc.to_array(SPACY).tolist()
+    ends = starts[1:] + [len(text)]
+    doc.user_data["kg_texts"] = [text[a : b - w] for a, b, w in zip(starts, ends, spaces)]
+    doc.user_data["kg_idx"] = starts
+    doc.user_data["kg_spaces"] = spaces
 
 
 def token_lower(doc) -> list[str]:
@@ -74,6 +104,24 @@ def token_lower(doc) -> list[str]:
     return lower
 
 
+def char_token_span(doc, start_char: int, end_char: int) -> tuple[int, int] | None:
+    """Token offsets ``(start, end)`` of ``doc.char_span(start_char, end_char, alignment_mode="expand")``,
+    or None where that is None (and where ``end_char < start_char``, which spaCy refuses), found by
+    bisection in the cached token offsets, without a Span object."""
+    starts = token_starts(doc)
+    texts = token_texts(doc)
+    n_chars = len(doc_text(doc))
+    # tokens with their trailing space tile the text, so the token holding a character is the
+    # last one starting at or before it
+    if not starts or end_char < start_char or not 0 <= start_char < n_chars or not 0 <= end_char - 1 < n_chars:
+        return None
+    start = bisect_right(starts, start_char) - 1
+    end = bisect_right(starts, end_char - 1) - 1
+    if start_char == starts[start] + len(texts[start]):
+        start += 1  # in the space after a token: the span starts at the next one
+    return start, end + 1
+
+
 def sentence_bounds(doc) -> list[tuple[int, int]]:
     """(start, end) token offsets of ``doc``'s sentences (the whole doc when none are set), without Span objects."""
     n = len(doc)
@@ -81,5 +129,15 @@ def sentence_bounds(doc) -> list[tuple[int, int]]:
         return []
     if not doc.has_annotation("SENT_START"):
         return [(0, n)]
-    starts = [i for i, v in enumerate(doc.to_array("SENT_START").tolist()) if v == 1 or i == 0]
-    return list(zip(starts, starts[1:] + [n]))
+    # the first token always starts a sentence, whatever its flag says
+    flags = doc.to_array(SENT_START)
+    flags[0] = 1
+    # several components ask per doc: cached, and reused while the flags are unchanged
+    key = flags.tobytes()
+    cached = doc.user_data.get("kg_sent_bounds")
+    if cached is not None and cached[0] == key:
+        return list(cached[1])
+    starts = numpy.flatnonzero(flags == 1).tolist()
+    bounds = list(zip(starts, starts[1:] + [n]))
+    doc.user_data["kg_sent_bounds"] = (key, tuple(bounds))
+    return bounds

@@ -44,7 +44,7 @@ from .jsonlines import read_json, read_jsonl
 from .listing import read_listing
 from .tabular import read_csv
 
-__all__ = ["FORMATS", "read_papers", "read_file", "iter_input_files", "detect_format", "check_counts"]
+__all__ = ["FORMATS", "input_files", "read_papers", "read_file", "iter_input_files", "detect_format", "check_counts"]
 
 #: extension -> format name; files with other extensions in a folder are skipped
 FORMATS: dict[str, str] = {
@@ -226,24 +226,34 @@ def read_papers(
     skipped instead of stopping the run (papers already yielded from that file
     stay yielded).
     """
+    options = {"title_field": title_field, "text_field": text_field}
+    for file in input_files(paths):
+        yield from _guarded(file, on_error, options)
+
+
+def input_files(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]) -> Iterator[Path]:
+    """The files ``paths`` name, in reading order: files as given, folders walked (sorted, recursive).
+
+    A folder with no readable file, or a path that cannot be inspected, raises
+    :class:`InputError` naming it; a missing file is yielded (``read_file`` names it).
+    """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]  # one path given bare: do not iterate over its characters
-    options = {"title_field": title_field, "text_field": text_field}
     for path in paths:
         p = Path(path)
         try:
             is_dir = p.is_dir()
-        except OSError as exc:
+        except OSError as exc:  # a name too long, a loop of links
             raise input_error(p, f"cannot read ({exc.strerror or exc})") from None
         if is_dir:
             found = False
             for file in iter_input_files(p):
                 found = True
-                yield from _guarded(file, on_error, options)
+                yield file
             if not found:
                 raise input_error(p, f"folder has no readable files ({', '.join(FORMATS)})")
         else:
-            yield from _guarded(p, on_error, options)
+            yield p
 
 
 def _guarded(path: Path, on_error: Callable[[InputError], None] | None, options: dict[str, str | None]) -> Iterator[Paper]:

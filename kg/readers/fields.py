@@ -26,6 +26,9 @@ __all__ = [
     "TOPIC_FIELDS",
     "FieldMap",
     "normalise_key",
+    "record_keys",
+    "is_empty",
+    "lookup_field",
     "has_paper_fields",
     "record_to_paper",
 ]
@@ -78,7 +81,7 @@ def _forms(key: object) -> tuple[str, ...]:
 _forms_cached = functools.lru_cache(maxsize=4096)(_forms)
 
 
-def _record_keys(record: Mapping[object, object]) -> dict[str, object]:
+def record_keys(record: Mapping[object, object]) -> dict[str, object]:
     """``record`` keyed by normalised field names, under both the plain and the camelCase-split form."""
     rec: dict[str, object] = {}
     for key, value in record.items():
@@ -88,7 +91,8 @@ def _record_keys(record: Mapping[object, object]) -> dict[str, object]:
     return rec
 
 
-def _empty(value: object) -> bool:
+def is_empty(value: object) -> bool:
+    """Whether a field value counts as missing: None, blank text, or an empty list or object."""
     if value is None:
         return True
     if isinstance(value, str):
@@ -96,7 +100,7 @@ def _empty(value: object) -> bool:
     return isinstance(value, (list, tuple, dict)) and not value
 
 
-def _lookup(rec: Mapping[str, object], name: str) -> object:
+def lookup_field(rec: Mapping[str, object], name: str) -> object:
     """The value of field ``name``: a normalised key, or a dotted path into nested objects."""
     value = rec.get(name)
     if value is not None or "." not in name:
@@ -105,7 +109,7 @@ def _lookup(rec: Mapping[str, object], name: str) -> object:
     for part in name.split("."):
         if not isinstance(node, Mapping):
             return None
-        node = _record_keys(node).get(part)
+        node = record_keys(node).get(part)
     return node
 
 
@@ -151,8 +155,8 @@ class FieldMap:
 
     def _first(self, rec: Mapping[str, object], names: tuple[str, ...]) -> object:
         for name in names:
-            value = _lookup(rec, name)
-            if not _empty(value):
+            value = lookup_field(rec, name)
+            if not is_empty(value):
                 return value
         return None
 
@@ -164,7 +168,7 @@ class FieldMap:
                 if len(self.seen) >= _MAX_SEEN:
                     break
                 self.seen.setdefault(" ".join(str(key).split())[:40], None)
-        rec = _record_keys(record)
+        rec = record_keys(record)
         topics: list[str] = []
         for name in TOPIC_FIELDS:
             topics.extend(split_topics(rec.get(name)))
@@ -173,7 +177,7 @@ class FieldMap:
             text=self._first(rec, self.text_names),
             source=source,
             topics=topics,
-            id_fields=[rec.get(name) for name in ID_FIELDS if not _empty(rec.get(name))],
+            id_fields=[rec.get(name) for name in ID_FIELDS if not is_empty(rec.get(name))],
         )
         if paper is None:
             self.skipped += 1
