@@ -57,29 +57,26 @@ def token_texts(doc) -> list[str]:
     the texts are sliced from the doc's text by each token's offset and length instead, and
     cached in ``doc.user_data`` (tokens never change after tokenisation).
     """
-    texts = doc.user_data.get("kg_texts")
-    if texts is None or len(texts) != len(doc):
-        _token_arrays(doc)
-        texts = doc.user_data["kg_texts"]
-    return texts
+    return _cached_array(doc, "kg_texts")
 
 
 def token_starts(doc) -> list[int]:
     """Character offset of every token of ``doc`` (spaCy's ``Token.idx``), computed once and cached."""
-    starts = doc.user_data.get("kg_idx")
-    if starts is None or len(starts) != len(doc):
-        _token_arrays(doc)
-        starts = doc.user_data["kg_idx"]
-    return starts
+    return _cached_array(doc, "kg_idx")
 
 
 def token_spaces(doc) -> list[int]:
     """1 where a token is followed by a space (spaCy's ``Token.whitespace_``), else 0; cached."""
-    spaces = doc.user_data.get("kg_spaces")
-    if spaces is None or len(spaces) != len(doc):
+    return _cached_array(doc, "kg_spaces")
+
+
+def _cached_array(doc, key: str) -> list:
+    """One of the per-token arrays :func:`_token_arrays` caches in ``doc.user_data``, filled on first use."""
+    values = doc.user_data.get(key)
+    if values is None or len(values) != len(doc):
         _token_arrays(doc)
-        spaces = doc.user_data["kg_spaces"]
-    return spaces
+        values = doc.user_data[key]
+    return values
 
 
 def _token_arrays(doc) -> None:
