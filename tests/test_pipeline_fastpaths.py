@@ -20,7 +20,7 @@ from kg.pipeline.candidates import CANDIDATES, add_candidate, candidate_records
 from kg.pipeline.guard import MAX_PUNCT_RUN, MAX_WORD, _LONG_WORD, _PUNCT_ONLY, _PUNCT_RUN, _UNDERSCORES, safe_text
 from kg.pipeline.regexrules import _scout, _scouted
 from kg.pipeline.sentences import FastSentencizer
-from kg.pipeline.stages import char_token_span, sentence_bounds
+from kg.pipeline.doctokens import char_token_span, sentence_bounds
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from .candidates import add_char_candidate, candidate_records, doc_text
 from .normalize import singular
 from .rules import read_rules, rules_path
-from .stages import token_starts, token_texts
+from .doctokens import token_starts, token_texts
 
 __all__ = ["AbbreviationDetector", "make_abbreviations", "find_long_form", "find_uses"]
 

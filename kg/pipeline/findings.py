@@ -32,7 +32,8 @@ from spacy.tokens import Doc, Span
 
 from ..errors import RuleError
 from ..resources import rules_path
-from .stages import char_token_span, read_stage_rules, sentence_bounds, token_lower, token_starts, token_texts
+from .rules import read_stage_rules
+from .doctokens import char_token_span, sentence_bounds, token_lower, token_starts, token_texts
 from .candidates import doc_text
 
 __all__ = ["FindingExtractor", "make_findings"]

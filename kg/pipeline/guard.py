@@ -104,7 +104,7 @@ class SentenceCap:
         n = len(doc)
         if n <= self.max_tokens or not doc.has_annotation("SENT_START"):
             return doc
-        from .stages import sentence_bounds, token_lower
+        from .doctokens import sentence_bounds, token_lower
 
         cuts = []
         lower = None

@@ -22,7 +22,8 @@ from spacy.tokens import Doc, Span
 
 from ..errors import RuleError
 from ..resources import rules_path
-from .stages import read_stage_rules, sentence_bounds, token_lower
+from .rules import read_stage_rules
+from .doctokens import sentence_bounds, token_lower
 
 __all__ = ["PaperLinker", "make_links"]
 

@@ -23,7 +23,8 @@ from spacy.util import filter_spans
 
 from ..errors import RuleError
 from ..resources import rules_path
-from .stages import read_stage_rules, sentence_bounds, token_lower, token_texts
+from .rules import read_stage_rules
+from .doctokens import sentence_bounds, token_lower, token_texts
 
 __all__ = ["OrgFinder", "make_orgs"]
 

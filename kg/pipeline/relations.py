@@ -24,9 +24,10 @@ from spacy.tokens import Doc, Span
 
 from ..errors import RuleError
 from ..resources import rules_path
-from .stages import read_stage_rules, sentence_bounds, token_lower
+from .rules import read_stage_rules
+from .doctokens import sentence_bounds, token_lower
 
-__all__ = ["RelationExtractor", "make_relations", "add_relation_components", "RELATION_LABELS", "CLASS_OF"]
+__all__ = ["RelationExtractor", "make_relations", "RELATION_LABELS", "CLASS_OF"]
 
 RELATION_LABELS = (
     "evaluated_on", "benchmark_for", "used_for", "trained_on", "compared_with",
@@ -293,5 +294,3 @@ def make_relations(nlp: Language, name: str, *, rules_file: str, rules_dir: str)
     """spaCy factory for :class:`RelationExtractor` (rules from ``rules_dir``/``rules_file``)."""
     return RelationExtractor(nlp, name, rules_file=rules_file, rules_dir=rules_dir)
 
-
-from .stages import add_relation_components  # noqa: E402  (re-exported: the documented entry point)

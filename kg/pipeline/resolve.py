@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 from .candidates import candidate_records, doc_text
 from .regexrules import load_filters, load_macros
 from .rules import read_rules, rules_path
-from .stages import token_lower, token_spaces, token_starts, token_texts
+from .doctokens import token_lower, token_spaces, token_starts, token_texts
 
 __all__ = ["Resolver", "make_resolve"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import RuleError
 from ..resources import rules_path
 
-__all__ = ["RuleError", "rules_path", "read_rules", "LABELS"]
+__all__ = ["RuleError", "rules_path", "read_rules", "read_stage_rules", "LABELS"]
 
 #: entity labels kg's entity components may emit
 LABELS = ("Method", "Model", "Architecture", "Dataset", "Task", "Metric")
@@ -88,3 +88,11 @@ def compile_regex(pattern: str, *, where: str, flags: int = 0):
         return re.compile(pattern, flags)
     except re.error as exc:
         raise RuleError(f"{where}: invalid regular expression ({exc})") from None
+
+
+def read_stage_rules(path: str | Path) -> list[dict]:
+    """Read a relation-stage rule file: JSONL lines ``{"id", "label", "pattern": {...cue lists}}``.
+
+    Raises RuleError ("<file>:<line>: <problem>") on the first bad line.
+    """
+    return read_rules(path, labels=None, pattern_type=dict)

@@ -18,7 +18,7 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 from .candidates import doc_text
-from .stages import token_starts, token_texts
+from .doctokens import token_starts, token_texts
 
 __all__ = ["FastSentencizer", "make_sentencizer"]
 
