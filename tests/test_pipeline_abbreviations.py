@@ -20,6 +20,9 @@ def nlp():
         ("We release the Flumox Reasoning Benchmark (FRB) for agents.", "FRB", "Flumox Reasoning Benchmark", "Dataset"),
         ("Gradient Noise Injection Learning (GNIL) regularises training.", "GNIL", "Gradient Noise Injection Learning", "Method"),
         ("We tackle Zero-shot Table Parsing (ZTP) in the wild.", "ZTP", "Zero-shot Table Parsing", "Task"),
+        # a long form in lower case names a class of models, not one model
+        ("We study flow-matched belief models (FBMs) for planning.", "FBMs", "flow-matched belief models", "Architecture"),
+        ("Our Flow-Matched Belief Model (FBM) plans ahead.", "FBM", "Flow-Matched Belief Model", "Model"),
     ],
 )
 def test_abbreviations_definition_pairs(nlp, text, short, long, label):

@@ -212,6 +212,10 @@ def write_lineage(path: Path, families: dict[str, list[str]]) -> None:
 _PLAIN_WORD = re.compile(r"^[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)*$")
 # a short all-capital acronym (SSL, MIT, RTE)
 _SHORT_ACRONYM = re.compile(r"^[A-Z]{2,3}$")
+#: a citation: "Liu et al.", "Liu et al 2019"; and, as a model name, "Chiu and Nichols"
+_CITATION = re.compile(r"\bet al\b")
+_TWO_AUTHORS = re.compile(r"^[A-Z][a-z]+ (?:and|&) [A-Z][a-z]+$")
+
 # head nouns that make a "task" a technique (the Method list is where gold annotation and users expect them)
 _TECHNIQUE_HEAD = re.compile(r"(?:embeddings?|learning|pre-?training|bias)$", re.I)
 
@@ -228,6 +232,9 @@ def keep_name(
     if len(name) < 2 or not _HAS_ALNUM.search(name) or _BAD_CHARS.search(name):
         return False
     if name.lower() in GENERIC:
+        return False
+    if _CITATION.search(name) or (label == "Model" and _TWO_AUTHORS.match(name)):
+        # leaderboard rows named after a paper ("Liu et al.", "Peters et al. 2018") are citations, not names
         return False
     curated = "hf-transformers" in sources
     if label in ("Model", "Dataset") and name.lower() in NOT_DATA_NAMES:

@@ -64,13 +64,13 @@ class Target:
         return f"{self.corpus} {SCHEME_TITLES[self.scheme]} F1 >= {self.min_f1:g} {what}{p}"
 
 
-#: the project's goals; percentages. Model and Dataset on gsap are gold labels MLModel and Dataset.
+#: the project's goals (issue 11: met on the unseen test split, so aim above them here);
+#: percentages. Model and Dataset on gsap are gold labels MLModel and Dataset.
 TARGETS: tuple[Target, ...] = (
-    Target("gsap", "exact", "MLModel", 60, 75),
-    Target("gsap", "exact", "Dataset", 65, 75),
-    Target("gsap", "partial", None, 45),
-    Target("scier", "partial", None, 60),
-    Target("scinlp", "exact", "metric", 50),
+    Target("gsap", "exact", "MLModel", 65, 75),
+    Target("gsap", "exact", "Dataset", 68, 75),
+    Target("gsap", "partial", None, 52),
+    Target("scier", "partial", None, 70),
 )
 #: no (corpus, gold label) with predictions may have a precision below this, under this scheme
 MIN_LABEL_PRECISION = 50.0

@@ -141,7 +141,12 @@ class AbbreviationDetector:
             return None
         for head in (words[-1], singular(words[-1]), " ".join(words[-2:]), singular(" ".join(words[-2:]))):
             if head in self.heads:
-                return self.heads[head][0]
+                label = self.heads[head][0]
+                # a long form in lower case names a class of models ("energy-based models (EBMs)",
+                # "masked language models"), not one model: a proper model name is capitalised
+                if label == "Model" and not any(c.isupper() for c in long_text):
+                    return "Architecture"
+                return label
         return None
 
     def __call__(self, doc: Doc) -> Doc:

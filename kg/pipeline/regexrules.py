@@ -142,6 +142,7 @@ class RegexRules:
         while end > start and text[start] in "(\"'":
             start += 1
         phrase = text[start:end]
-        if phrase.lower() in self.generic or phrase in self.not_name:
+        # a one-character "name" is a variable ("N models", "the K model"), never an entity
+        if len(phrase) < 2 or phrase.lower() in self.generic or phrase in self.not_name:
             return start, start
         return start, end
