@@ -76,7 +76,7 @@ def _checked(doc: "Doc", paper: Paper) -> PaperExtraction:
 
 def doc_to_extraction(doc: "Doc", paper: Paper) -> PaperExtraction:
     """Convert a processed Doc into records; spans become indices into ``mentions``."""
-    from .pipeline.stages import sentence_bounds
+    from .pipeline.doctokens import sentence_bounds
 
     bounds = sentence_bounds(doc)
     n_tok = len(doc)

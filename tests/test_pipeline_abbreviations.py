@@ -23,6 +23,9 @@ def nlp():
         # a long form in lower case names a class of models, not one model
         ("We study flow-matched belief models (FBMs) for planning.", "FBMs", "flow-matched belief models", "Architecture"),
         ("Our Flow-Matched Belief Model (FBM) plans ahead.", "FBM", "Flow-Matched Belief Model", "Model"),
+        # the acronym, then the citation, in one pair of parentheses
+        ("We train on the Harbour Speech Corpus (HSC; Okafor et al., 2021) only.", "HSC", "Harbour Speech Corpus", "Dataset"),
+        ("The Lindqvist Reading Benchmark (LRB, 2019) has 9 tasks.", "LRB", "Lindqvist Reading Benchmark", "Dataset"),
     ],
 )
 def test_abbreviations_definition_pairs(nlp, text, short, long, label):

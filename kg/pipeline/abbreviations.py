@@ -30,6 +30,8 @@ if not Doc.has_extension("kg_aliases"):
 # with a non-space, so the leading \s* cannot trade spaces with it (which is quadratic on a
 # "(" before a long run of spaces)
 _PAREN = re.compile(r"\(\s*([^()\s][^()\n]{0,119}?)\s*\)|-LRB- ((?:(?!-RRB-)\S+ ){1,12}?)?-RRB-")
+#: what follows an acronym in "(PTB; Marcus et al., 1993)": a year or "et al"
+_CITATION = re.compile(r"\b(?:1[89]|20)\d\d[a-z]?\b|\bet al\b")
 _SHORT = re.compile(r"^[A-Za-z0-9][\w\-./&]{0,14}$")
 _WORD = re.compile(r"\S+")
 
@@ -173,6 +175,11 @@ class AbbreviationDetector:
             in_start = m.start(1) if m.group(1) is not None else m.start(2)
             if not inside or in_start < 0:
                 continue
+            if not is_short_form(inside):
+                # "Penn Treebank (PTB; Marcus et al., 1993)": the acronym, then the citation
+                head, sep, rest = inside.partition(";") if ";" in inside else inside.partition(",")
+                if sep and is_short_form(head.strip()) and _CITATION.search(rest):
+                    inside = head.strip()
             # only the last 200 characters are read, so the full stop is looked for there only
             # (searching back to the start of the text is quadratic on a text without one)
             stop = text.rfind(". ", max(0, m.start() - 202), m.start())
