@@ -45,13 +45,15 @@ def build(
     client: Any = None,
     scheduler: str = "local",
     address: str | None = None,
+    rules_dir: str | os.PathLike[str] | None = None,
 ) -> "nx.MultiDiGraph":
     """Build the graph of the papers in ``paths`` (files or folders).
 
     ``jobs`` > 1 runs the pipeline in worker processes. ``client`` (a
     ``dask.distributed.Client``), ``address`` (a Dask scheduler) or
     ``scheduler="dask"`` (a LocalCluster of ``jobs`` workers) runs it on Dask;
-    see :mod:`kg.distributed`. Every way gives the same graph.
+    see :mod:`kg.distributed`. Every way gives the same graph. ``rules_dir``
+    replaces kg's rules/ in every stage, workers included.
 
     Examples
     --------
@@ -66,7 +68,7 @@ def build(
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    return build_graph(paths, jobs=jobs, client=client, scheduler=scheduler, address=address)
+    return build_graph(paths, jobs=jobs, client=client, scheduler=scheduler, address=address, rules_dir=rules_dir)
 
 
 def load(path: str | os.PathLike[str]) -> "nx.MultiDiGraph":
@@ -77,18 +79,20 @@ def load(path: str | os.PathLike[str]) -> "nx.MultiDiGraph":
 
 
 def merge(
-    graph: "nx.MultiDiGraph", paths: Iterable[str | os.PathLike[str]], *, jobs: int = 1, client: Any = None
+    graph: "nx.MultiDiGraph", paths: Iterable[str | os.PathLike[str]], *, jobs: int = 1, client: Any = None,
+    rules_dir: str | os.PathLike[str] | None = None,
 ) -> "nx.MultiDiGraph":
     """Add the papers in ``paths`` to an existing ``graph`` and return it.
 
     Papers the graph holds are not processed again. In one process (the default)
     ``graph`` is extended in place; on Dask (``client``) a new graph is returned.
+    ``rules_dir``: as in :func:`build`.
     """
     from .builder import build_graph
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    return build_graph(paths, graph=graph, jobs=jobs, client=client)
+    return build_graph(paths, graph=graph, jobs=jobs, client=client, rules_dir=rules_dir)
 
 
 def to_rdf(graph: "nx.MultiDiGraph", **kwargs) -> "rdflib.Graph":

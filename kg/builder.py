@@ -27,6 +27,7 @@ from .errors import KGError, OutputError
 from .graph import DEFAULT_MAX_EVIDENCE, add_extraction, add_sources, finalize, new_graph, paper_node_id
 from .progress import Progress
 from .records import Paper, PaperExtraction
+from .rulefiles import RuleFolder
 
 __all__ = ["build_graph", "write_outputs", "OUTPUT_FILES", "RDF_FILES", "BuildSummary", "Progress"]
 
@@ -50,6 +51,7 @@ def build_graph(
     client: Any = None,
     address: str | None = None,
     reader_options: dict[str, Any] | None = None,
+    rules_dir: str | os.PathLike[str] | None = None,
 ) -> nx.MultiDiGraph:
     """Read papers from ``paths`` and merge what the pipeline extracts into a graph.
 
@@ -59,16 +61,19 @@ def build_graph(
     Dask instead (see :mod:`kg.distributed`): on the cluster at ``address``, or on
     a LocalCluster of ``jobs`` workers. Every path gives the same graph.
     ``reader_options`` are passed to :func:`kg.readers.read_papers` (e.g.
-    ``title_field`` / ``text_field``).
+    ``title_field`` / ``text_field``). ``rules_dir`` replaces kg's rules/ for every
+    stage: the readers' page chrome, the pipeline and its workers (they are sent a
+    snapshot of the folder, so Dask workers need not share it).
     """
     if scheduler not in SCHEDULERS:
         raise KGError(f"unknown scheduler {scheduler!r} (choose from {', '.join(SCHEDULERS)})")
+    rules = RuleFolder.read(rules_dir) if rules_dir is not None else None
     if client is not None or address is not None or scheduler == "dask":
         from .distributed import build_on_dask
 
         return build_on_dask(
             paths, graph=graph, client=client, address=address, jobs=max(jobs, 1), max_evidence=max_evidence,
-            **(reader_options or {}),
+            rules=rules, **(reader_options or {}),
         )
     from .readers import read_papers
 
@@ -81,7 +86,7 @@ def build_graph(
     late: dict[str, tuple[set[str], set[str]]] = {}
 
     def fresh() -> Iterator[Paper]:
-        for paper in read_papers(paths, **(reader_options or {})):
+        for paper in read_papers(paths, rules_dir=rules, **(reader_options or {})):
             pid = paper_node_id(paper.id)
             if pid in g or paper.id in seen:
                 sources, topics = late.setdefault(pid, (set(), set()))
@@ -91,7 +96,7 @@ def build_graph(
                 seen.add(paper.id)
                 yield paper
 
-    for ext in extract_papers(fresh(), jobs=jobs, batch_size=batch_size):
+    for ext in extract_papers(fresh(), jobs=jobs, batch_size=batch_size, rules=rules):
         add_extraction(g, ext, max_evidence=max_evidence)
         if progress is not None:
             progress.update()
@@ -102,21 +107,24 @@ def build_graph(
     return finalize(g)
 
 
-def extract_papers(papers: Iterable[Paper], *, jobs: int = 1, batch_size: int = 64) -> Iterator[PaperExtraction]:
+def extract_papers(
+    papers: Iterable[Paper], *, jobs: int = 1, batch_size: int = 64, rules: RuleFolder | None = None
+) -> Iterator[PaperExtraction]:
     """Run kg's pipeline over ``papers``, in this process or in ``jobs`` workers, in input order.
 
     With workers, at most ``2 * jobs`` batches are in flight at a time, so memory
-    holds a few batches of text, never the corpus.
+    holds a few batches of text, never the corpus. ``rules``: the rules every
+    pipeline reads (default: kg's rules/).
     """
     from .extract import extract
     from .pipeline import load_pipeline
 
     if jobs <= 1:
-        yield from extract(load_pipeline(), papers, batch_size=batch_size)
+        yield from extract(load_pipeline(rules_dir=rules), papers, batch_size=batch_size)
         return
     chunks = _chunks(papers, batch_size)
     pending: deque[Future] = deque()
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(rules,)) as pool:
         for batch in chunks:
             pending.append(pool.submit(_worker_extract, batch))
             if len(pending) >= 2 * jobs:
@@ -134,11 +142,11 @@ def _chunks(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
 _worker_nlp = None
 
 
-def _worker_init() -> None:
+def _worker_init(rules: RuleFolder | None = None) -> None:
     global _worker_nlp
     from .pipeline import load_pipeline
 
-    _worker_nlp = load_pipeline()
+    _worker_nlp = load_pipeline(rules_dir=rules)
 
 
 def _worker_extract(batch: list[Paper]) -> list[PaperExtraction]:

@@ -35,6 +35,7 @@ import networkx as nx
 from .errors import KGError
 from .graph import DEFAULT_MAX_EVIDENCE, add_extraction, add_sources, compose, finalize, new_graph, paper_node_id
 from .records import Paper
+from .rulefiles import RuleFolder, RulesDir
 
 __all__ = ["Partition", "plan_partitions", "read_partition", "build_on_dask", "DEFAULT_PARTITION_BYTES"]
 
@@ -85,7 +86,9 @@ def plan_partitions(
     return out
 
 
-def read_partition(part: Partition, *, title_field: str | None = None, text_field: str | None = None) -> Iterator[Paper]:
+def read_partition(
+    part: Partition, *, title_field: str | None = None, text_field: str | None = None, rules_dir: RulesDir = None
+) -> Iterator[Paper]:
     """The papers of one partition, in file order, read as :func:`kg.readers.read_file` reads them.
 
     A whole file goes through ``read_file`` (every check included). A byte range
@@ -96,7 +99,7 @@ def read_partition(part: Partition, *, title_field: str | None = None, text_fiel
     from .readers import read_file
 
     if part.whole:
-        yield from read_file(part.path, title_field=title_field, text_field=text_field)
+        yield from read_file(part.path, title_field=title_field, text_field=text_field, rules_dir=rules_dir)
         return
     from .readers.common import input_error
     from .readers.fields import FieldMap
@@ -132,24 +135,26 @@ def read_partition(part: Partition, *, title_field: str | None = None, text_fiel
 
 # work done in the workers ---------------------------------------------------------------
 
-_nlp = None
+_nlp: dict = {}
 
 
-def _pipeline():
-    """kg's pipeline, loaded once per worker process."""
-    global _nlp
-    if _nlp is None:
+def _pipeline(rules: RuleFolder | None):
+    """kg's pipeline with ``rules`` (None: kg's own), loaded once per worker process."""
+    key = rules.digest if rules is not None else None
+    if key not in _nlp:
         from .pipeline import load_pipeline
 
-        _nlp = load_pipeline()
-    return _nlp
+        _nlp.clear()  # one pipeline a worker: a build uses one rules folder
+        _nlp[key] = load_pipeline(rules_dir=rules)
+    return _nlp[key]
 
 
-def _partition_ids(part: Partition, fields: dict[str, str | None]) -> list[str]:
-    return [p.id for p in read_partition(part, **fields)]
+def _partition_ids(part: Partition, fields: dict[str, Any], rules: RuleFolder | None = None) -> list[str]:
+    return [p.id for p in read_partition(part, rules_dir=rules, **fields)]
 
 
-def _partition_graph(task: tuple[Partition, frozenset[str]], max_evidence: int, fields: dict[str, str | None]) -> nx.MultiDiGraph:
+def _partition_graph(task: tuple[Partition, frozenset[str]], max_evidence: int, fields: dict[str, Any],
+                     rules: RuleFolder | None = None) -> nx.MultiDiGraph:
     """The partial graph of one partition; papers in ``skip`` only add their source and topics."""
     from .extract import extract
 
@@ -159,14 +164,14 @@ def _partition_graph(task: tuple[Partition, frozenset[str]], max_evidence: int, 
     seen: set[str] = set()
 
     def fresh() -> Iterator[Paper]:
-        for paper in read_partition(part, **fields):
+        for paper in read_partition(part, rules_dir=rules, **fields):
             if paper.id in skip or paper.id in seen:
                 late.append((paper_node_id(paper.id), paper.source, tuple(paper.topics)))
             else:
                 seen.add(paper.id)
                 yield paper
 
-    for ext in extract(_pipeline(), fresh()):
+    for ext in extract(_pipeline(rules), fresh()):
         add_extraction(g, ext, max_evidence=max_evidence)
     g.graph["late_sources"] = late
     return g
@@ -240,15 +245,19 @@ def build_on_dask(
     max_evidence: int = DEFAULT_MAX_EVIDENCE,
     title_field: str | None = None,
     text_field: str | None = None,
+    rules: RuleFolder | None = None,
 ) -> nx.MultiDiGraph:
     """Build (or extend ``graph`` with) the graph of ``paths`` on Dask; see the module docstring.
 
     ``title_field`` / ``text_field`` are passed to the readers, as ``kg build`` does.
+    ``rules`` (a snapshot of a rules folder; None: kg's own) is sent to the workers once,
+    as one task of the graph, and read by their readers and pipelines.
 
     ``client`` is a ``dask.distributed.Client`` to use as it is; otherwise one is
     made for ``address`` (a running scheduler), or for a LocalCluster of ``jobs``
     workers that is closed again at the end.
     """
+    import dask
     import dask.bag as db
 
     parts = plan_partitions(paths, partition_bytes=partition_bytes)
@@ -257,11 +266,13 @@ def build_on_dask(
         client, own = _client(address, jobs)
     try:
         bag = db.from_sequence(parts, npartitions=max(1, len(parts)))
+        # one key in the task graph, fetched once per worker, whatever the number of partitions
+        shared = dask.delayed(rules, pure=True) if rules is not None else None
         fields = {"title_field": title_field, "text_field": text_field}
-        id_lists = client.compute(bag.map(_partition_ids, fields=fields)).result()
+        id_lists = client.compute(bag.map(_partition_ids, fields=fields, rules=shared)).result()
         skips = _first_owner(id_lists, graph)
         tasks = db.from_sequence(list(zip(parts, skips)), npartitions=max(1, len(parts)))
-        partials = tasks.map(_partition_graph, max_evidence=max_evidence, fields=fields)
+        partials = tasks.map(_partition_graph, max_evidence=max_evidence, fields=fields, rules=shared)
         reduced = partials.reduction(
             lambda gs: _compose_ordered(gs, max_evidence),
             lambda gs: _compose_ordered(gs, max_evidence),

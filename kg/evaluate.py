@@ -492,11 +492,12 @@ def read_predictions(path: str | Path) -> dict[str, dict]:
     return out
 
 
-def load_default_pipeline() -> "Language":
-    """kg's pipeline, as ``kg eval`` runs it on gold texts when no ``--pred`` file is given."""
+def load_default_pipeline(rules_dir: str | Path | None = None) -> "Language":
+    """kg's pipeline (rules from ``rules_dir``, default kg's rules/), as ``kg eval`` runs it on
+    gold texts when no ``--pred`` file is given."""
     from .pipeline import load_pipeline
 
-    return load_pipeline()
+    return load_pipeline(rules_dir=rules_dir)
 
 
 def predict(nlp: "Language", docs: Iterable[GoldDoc], *, source: str = "") -> dict[str, dict]:
@@ -701,14 +702,16 @@ def evaluate_file(
     corpus: str | None = None,
     mapping_path: str | Path | None = None,
     nlp: "Language | None" = None,
+    rules_dir: str | Path | None = None,
 ) -> dict[str, CorpusReport]:
-    """Read gold, get predictions (``pred_path``, else run ``nlp`` / kg's pipeline), score."""
+    """Read gold, get predictions (``pred_path``, else run ``nlp`` / kg's pipeline with the rules
+    of ``rules_dir``), score."""
     mappings = load_mappings(mapping_path)
     docs = read_gold(gold_path, corpus=corpus)
     if pred_path is not None:
         predictions = read_predictions(pred_path)
     else:
-        predictions = predict(nlp if nlp is not None else load_default_pipeline(), docs, source=str(gold_path))
+        predictions = predict(nlp if nlp is not None else load_default_pipeline(rules_dir), docs, source=str(gold_path))
     return evaluate(docs, predictions, mappings)
 
 

@@ -88,8 +88,10 @@ def doc_to_extraction(doc: "Doc", paper: Paper) -> PaperExtraction:
 
     mentions: list[Mention] = []
     index: dict[tuple[int, int], int] = {}
+    lineage = doc._.kg_lineage or {}
     for ent in doc.ents:
         index[(ent.start_char, ent.end_char)] = len(mentions)
+        parsed = lineage.get((ent.start, ent.end))
         mentions.append(
             Mention(
                 start=ent.start_char,
@@ -98,7 +100,9 @@ def doc_to_extraction(doc: "Doc", paper: Paper) -> PaperExtraction:
                 text=ent.text,
                 rule=ent.id_ or "unknown",
                 sent=max(0, bisect_right(sent_tok_starts, ent.start) - 1),
-                key=_key(ent.text, ent.label_),
+                # every spelling of a model variant meets on its lineage key ("LLaVA 1.5 7B", "LLaVA-1.5-7B")
+                key=parsed.key if parsed is not None and parsed.key else _key(ent.text),
+                lineage=parsed,
             )
         )
 
@@ -135,26 +139,13 @@ def doc_to_extraction(doc: "Doc", paper: Paper) -> PaperExtraction:
 
 
 @lru_cache(maxsize=65536)
-def _key(text: str, label: str) -> str:
-    """The graph key of a mention; model variants use the lineage key so every spelling meets.
-
-    Cached: a corpus names the same few thousand things over and over, and the lineage parse
-    is the costliest step of turning a Doc into records.
-    """
-    from .lineage import parse_model_name
+def _key(text: str) -> str:
+    """The graph key of a mention that is not a model variant (cached: a corpus repeats its names)."""
     from .pipeline.normalize import entity_key
 
-    if label == "Model":
-        parsed = parse_model_name(text)
-        if parsed is not None and parsed.key:
-            return parsed.key
-    return entity_key(text, label)
+    return entity_key(text)
 
 
 def _ext(doc: "Doc", name: str) -> list:
-    """A custom Doc attribute's value, or [] when that component is not in the pipeline."""
-    from spacy.tokens import Doc
-
-    if not Doc.has_extension(name):
-        return []
+    """A custom Doc attribute's value (kg.pipeline.extensions), or [] when its component did not run."""
     return getattr(doc._, name) or []

@@ -23,14 +23,13 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 
-from .records import Paper, PaperExtraction
+from .records import ModelName, Paper, PaperExtraction
 from .schema import NODE_TYPES, Evidence, relation_keys
 
 __all__ = [
@@ -59,6 +58,10 @@ _PRIORITY = {name: i for i, name in enumerate(_TYPE_PRIORITY)}
 #: evidence kept per entity-entity edge; ``count`` still counts every occurrence.
 #: Without a cap, co-occurrence evidence would grow with the corpus, not the graph.
 DEFAULT_MAX_EVIDENCE = 10
+#: the rule id of a ``variant_of`` edge's evidence (the pipeline's ``kg_lineage`` step parsed the name)
+LINEAGE_RULE = "lineage"
+#: the same, when the family is a broadly known model name (rules/lexicon_model.jsonl): one variant attests it
+KNOWN_FAMILY_RULE = "lineage.known-family"
 #: distinct entities of one sentence that co-occurrence pairs are made of (the
 #: first ones by node id); real sentences name far fewer
 MAX_COOCCURRING = 40
@@ -178,8 +181,9 @@ def add_extraction(graph: nx.MultiDiGraph, ext: PaperExtraction, *, max_evidence
         node["forms"][m.text] = node["forms"].get(m.text, 0) + 1
         node["type_votes"][m.label] = node["type_votes"].get(m.label, 0) + 1
         _add_edge(graph, pid, nid, "mentions", evidence(m.sent, m.start, m.end, m.rule), None)
-        if m.label == "Model":
-            _add_lineage(graph, nid, m.text, evidence(m.sent, m.start, m.end, "lineage"), canon, max_evidence)
+        if m.lineage is not None:
+            rule = KNOWN_FAMILY_RULE if m.lineage.known_family else LINEAGE_RULE
+            _add_lineage(graph, nid, m.lineage, evidence(m.sent, m.start, m.end, rule), canon, max_evidence)
 
     by_sentence: dict[int, set[str]] = {}
     for m, nid in zip(ext.mentions, node_of):
@@ -261,13 +265,8 @@ def _canonical_keys(graph: nx.MultiDiGraph):
     return canon
 
 
-def _add_lineage(graph: nx.MultiDiGraph, nid: str, text: str, ev: dict[str, Any], canon, max_evidence: int) -> None:
-    """Attach a parsed model variant to its family node (``variant_of``)."""
-    from .lineage import parse_model_name
-
-    parsed = parse_model_name(text)
-    if parsed is None:
-        return
+def _add_lineage(graph: nx.MultiDiGraph, nid: str, parsed: ModelName, ev: dict[str, Any], canon, max_evidence: int) -> None:
+    """Attach a model variant, parsed by the pipeline's ``kg_lineage`` step, to its family node (``variant_of``)."""
     node = graph.nodes[nid]
     if not node.get("family"):  # the first parse wins, as in compose()
         for attr in ("family", "version", "size", "flavour"):
@@ -482,10 +481,9 @@ def _set_aside_unattested_families(graph: nx.MultiDiGraph) -> None:
     from .lineage import unattested_families
 
     pending: dict[str, Any] = graph.graph.setdefault("pending_families", {})
-    known = _known_model_names()
     for fid in unattested_families(graph):
         attrs = graph.nodes[fid]
-        if str(attrs.get("label", "")).casefold() in known:
+        if any(ev.get("rule") == KNOWN_FAMILY_RULE for *_, d in graph.in_edges(fid, data=True) for ev in d.get("evidence", ())):
             continue  # a broadly known model name (rules/lexicon_model.jsonl) vouches for itself
         if attrs.get("forms") or any(k != "variant_of" for *_, k in graph.in_edges(fid, keys=True)) or graph.out_degree(fid):
             continue  # written in some text, or linked otherwise: a real node
@@ -495,25 +493,6 @@ def _set_aside_unattested_families(graph: nx.MultiDiGraph) -> None:
         ]
         pending[fid] = {"attrs": _copy_attrs(dict(attrs)), "edges": edges}
         graph.remove_node(fid)
-
-
-@functools.lru_cache(maxsize=1)
-def _known_model_names() -> frozenset[str]:
-    """Case-folded names of the model lexicon: families a single variant may attest."""
-    import json
-
-    from .resources import rules_path
-
-    names = set()
-    try:
-        with open(rules_path() / "lexicon_model.jsonl", encoding="utf-8") as fh:
-            for line in fh:
-                pattern = json.loads(line).get("pattern") if line.strip() else None
-                if isinstance(pattern, str):
-                    names.add(pattern.casefold())
-    except (OSError, ValueError):
-        return frozenset()  # no lexicon: only mentions and two variants attest
-    return frozenset(names)
 
 
 def _merge_pending_families(graph: nx.MultiDiGraph, other: nx.MultiDiGraph) -> None:

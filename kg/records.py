@@ -16,6 +16,7 @@ from .schema import paper_content, types_with_role
 __all__ = [
     "ENTITY_TYPES",
     "Paper",
+    "ModelName",
     "Mention",
     "Relation",
     "Alias",
@@ -61,11 +62,31 @@ class Paper:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelName:
+    """A model name parsed as a variant (:func:`kg.lineage.parse_model_name`); absent parts are "".
+
+    ``key`` is canonical (every spelling of the variant shares it), ``family_key`` the
+    family's key, ``label`` the name as written; ``known_family`` says the family is a
+    broadly known model name (rules/lexicon_model.jsonl), which one variant attests.
+    """
+
+    family: str
+    version: str = ""
+    size: str = ""
+    flavour: str = ""
+    key: str = ""
+    family_key: str = ""
+    label: str = ""
+    known_family: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Mention:
     """An entity mention: ``content[start:end]`` tagged ``label`` by rule ``rule``.
 
-    ``key`` is the normalised form the graph merges on (see kg.pipeline.normalize);
-    ``sent`` indexes ``PaperExtraction.sentences``.
+    ``key`` is the normalised form the graph merges on (see kg.pipeline.normalize; a
+    model variant's is its ``lineage.key``); ``sent`` indexes ``PaperExtraction.sentences``;
+    ``lineage`` is the parse of a Model name that reads as a variant (the ``kg_lineage`` step).
     """
 
     start: int
@@ -75,6 +96,7 @@ class Mention:
     rule: str
     sent: int
     key: str
+    lineage: ModelName | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import spacy
 
-from kg.pipeline.stages import STAGE_COMPONENTS, add_relation_components
+from kg.pipeline import PIPELINE, initialize_components
+
+#: the relation-stage components, in pipeline order
+STAGE_COMPONENTS = tuple(s.name for s in PIPELINE if s.part == "relations")
 
 
 def stage_nlp():
-    """A blank English pipeline with a sentencizer and kg's relation-stage components."""
+    """A blank English pipeline with a sentencizer and kg's relation-stage components (kg's rules)."""
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    return add_relation_components(nlp)
+    for stage in PIPELINE:
+        if stage.part == "relations":
+            nlp.add_pipe(stage.factory, name=stage.name)
+    return initialize_components(nlp)
 
 
 def tag(nlp, text, tags):

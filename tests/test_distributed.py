@@ -83,3 +83,62 @@ def test_distributed_partitions_honour_the_text_field_option(tmp_path):
     got = [p.text for part in parts for p in read_partition(part, text_field="body")]
     assert len(parts) > 1 and got == [p.text for p in read_papers([path], text_field="body")]
     assert got[0] == "We study LoRA, case 0."
+
+
+def _rules_with(tmp_path, name, lines):
+    """A copy of kg's rules/ with ``lines`` (JSON objects) appended to file ``name``."""
+    import shutil
+
+    from kg.resources import rules_path
+
+    folder = tmp_path / "rules"
+    shutil.copytree(rules_path(), folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    with (folder / name).open("a", encoding="utf-8") as fh:
+        fh.write("".join("\n" + json.dumps(line) for line in lines) + "\n")
+    return folder
+
+
+@pytest.mark.parametrize("how", ["local", "jobs", "dask"])
+def test_distributed_rules_folder_reaches_every_worker(tmp_path, dask_client, how):
+    """A rules folder given to the build is read by the pipeline wherever it runs: this
+    process, -j worker processes, and Dask workers (which are sent a snapshot of it)."""
+    import kg
+    from kg.builder import build_graph
+
+    folder = _rules_with(tmp_path, "lexicon_dataset.jsonl", [
+        {"label": "Dataset", "pattern": "Glorpset", "id": "lex.dataset.test", "case_sensitive": True}])
+    path = tmp_path / "p.jsonl"
+    path.write_text("".join(json.dumps({"title": f"T{i}", "abstract": f"We evaluate on Glorpset, run {i}."}) + "\n"
+                            for i in range(6)))
+    if how == "dask":
+        g = kg.build([path], client=dask_client, rules_dir=folder)
+    else:
+        g = build_graph([path], jobs=2 if how == "jobs" else 1, batch_size=2, rules_dir=folder)
+    def rules_used(graph):
+        return {ev["rule"] for _, v, k, d in graph.edges(keys=True, data=True) if k == "mentions" and v == "entity/glorpset"
+                for ev in d["evidence"]}
+
+    assert g.nodes["entity/glorpset"]["type"] == "Dataset"
+    assert g.nodes["entity/glorpset"]["n_papers"] == 6
+    assert rules_used(g) == {"lex.dataset.test"}
+    assert "lex.dataset.test" not in rules_used(kg.build([path]))  # kg's own rules do not hold it
+
+
+def test_distributed_rules_folder_reaches_the_readers_page_chrome(tmp_path, dask_client):
+    import kg
+
+    folder = _rules_with(tmp_path, "page_chrome.jsonl", [
+        {"id": "chrome-test", "label": "PAGE_CHROME", "pattern": "Sponsored by Glorp Inc", "glued": False}])
+    dump = tmp_path / "listing.txt"
+    # the last title-shaped line before an abstract is its title, unless it is page chrome
+    dump.write_text(
+        "sparse-autoencoders\nA Study of Sparse Autoencoders for Vision\nSponsored by Glorp Inc\n"
+        "We train sparse autoencoders on the features of a vision transformer and find many interpretable "
+        "directions in the model, which we then use to steer its predictions on held-out images.\n", encoding="utf-8")
+
+    def titles(g):
+        return [d["title"] for _, d in g.nodes(data=True) if d.get("type") == "Paper"]
+
+    assert titles(kg.build([dump])) == ["Sponsored by Glorp Inc"]
+    for g in (kg.build([dump], rules_dir=folder), kg.build([dump], client=dask_client, rules_dir=folder)):
+        assert titles(g) == ["A Study of Sparse Autoencoders for Vision"]

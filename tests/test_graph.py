@@ -10,8 +10,21 @@ from kg.graph import compose, merge, new_graph
 from kg.records import Alias, Finding, Mention, Paper, PaperExtraction, PaperLink, Relation
 
 
+def _lineage():
+    """kg's lineage step with its own rules, as the pipeline runs it."""
+    from kg.pipeline.lineage import LineageParser
+
+    parser = LineageParser(None)
+    parser.initialize()
+    return parser
+
+
+_LINEAGE = _lineage()
+
+
 def _ext(pid: str, text: str, tagged: list[tuple[str, str]], *, topics=(), title=None) -> PaperExtraction:
-    """An extraction of ``text`` with the given (substring, label) mentions, one sentence per '. '."""
+    """An extraction of ``text`` with the given (substring, label) mentions, one sentence per '. '
+    (Model names parsed by the lineage step, as the pipeline does)."""
     from kg.pipeline.normalize import entity_key
 
     paper = Paper(id=pid, title=title, text=text, source=f"{pid}.txt", topics=tuple(topics))
@@ -26,7 +39,9 @@ def _ext(pid: str, text: str, tagged: list[tuple[str, str]], *, topics=(), title
         s = content.index(surface, cursor)
         cursor = s + len(surface)
         sent = next(i for i, (a, b) in enumerate(sentences) if a <= s < b)
-        mentions.append(Mention(s, s + len(surface), label, surface, "test.rule", sent, entity_key(surface, label)))
+        lineage = _LINEAGE.parse(surface) if label == "Model" else None
+        key = lineage.key if lineage is not None else entity_key(surface, label)
+        mentions.append(Mention(s, s + len(surface), label, surface, "test.rule", sent, key, lineage))
     return PaperExtraction(paper=paper, sentences=sentences, mentions=mentions)
 
 

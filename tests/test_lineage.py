@@ -151,9 +151,9 @@ def test_lineage_shapes_that_name_no_model_are_not_variants(name):
 
 
 def test_lineage_generated_families_are_in_the_rules():
-    from kg.lineage import load_lineage_lexicons
+    from kg.lineage import default_words
 
-    datasets, depths = load_lineage_lexicons()
+    datasets, depths = default_words().dataset_families, default_words().depth_families
     assert {"kinetics", "ucf", "hmdb"} <= datasets
     assert {"vgg", "resnet", "densenet"} <= depths
     assert not datasets & depths

@@ -6,8 +6,8 @@ seeds or the evaluation files.
 
 import pytest
 
-from kg.pipeline import ENTITY_COMPONENTS, load_pipeline
-from kg.pipeline.rules import LABELS
+from kg.pipeline import ENTITY_COMPONENTS, PIPELINE, load_pipeline
+from kg.records import ENTITY_TYPES as LABELS
 
 
 @pytest.fixture(scope="module")
@@ -82,17 +82,18 @@ def test_pipeline_every_span_has_rule_id_and_label(nlp, text):
     assert all(a[1] <= b[0] for a, b in zip(ends, ends[1:]))
 
 
-@pytest.mark.parametrize("name,config", ENTITY_COMPONENTS)
-def test_pipeline_components_registered(nlp, name, config):
-    assert name in nlp.pipe_names
-    assert all(isinstance(v, (str, int, float, bool)) for v in config.values())
+@pytest.mark.parametrize("stage", PIPELINE, ids=lambda s: s.name)
+def test_pipeline_components_registered_with_json_scalar_settings(nlp, stage):
+    assert stage.name in nlp.pipe_names
+    config = {k: v for k, v in nlp.config["components"][stage.name].items() if k != "factory"}
+    assert all(v is None or isinstance(v, (str, int, float, bool)) for v in config.values())
 
 
-def test_pipeline_sentencizer_first(nlp):
+def test_pipeline_runs_in_table_order(nlp):
+    assert nlp.pipe_names == [s.name for s in PIPELINE]
     assert nlp.pipe_names[0] == "sentencizer"
-    # relation / finding components may follow, but resolve ends the entity components
-    names = [n for n in nlp.pipe_names if n in dict(ENTITY_COMPONENTS)]
-    assert names == [n for n, _ in ENTITY_COMPONENTS]
+    names = [n for n in nlp.pipe_names if n in ENTITY_COMPONENTS]
+    assert names == list(ENTITY_COMPONENTS) and names[-1] == "kg_resolve"
 
 
 @pytest.mark.parametrize(

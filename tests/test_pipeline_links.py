@@ -2,8 +2,7 @@
 
 import pytest
 
-from kg.pipeline.stages import STAGE_COMPONENTS, add_relation_components
-from stage_helpers import run, stage_nlp
+from stage_helpers import STAGE_COMPONENTS, run, stage_nlp
 
 M, MO, A, D, T = "Method", "Model", "Architecture", "Dataset", "Task"
 
@@ -81,6 +80,5 @@ def test_orgs_keep_existing_mentions(nlp):
     ]
 
 
-def test_links_components_are_added_once_in_order(nlp):
-    add_relation_components(nlp)
+def test_links_relation_stage_runs_in_pipeline_order(nlp):
     assert nlp.pipe_names == ["sentencizer", *STAGE_COMPONENTS]

@@ -151,4 +151,4 @@ def test_relations_bad_rule_file_names_the_problem(tmp_path, line, problem):
     (tmp_path / "relations.jsonl").write_text(line + "\n", encoding="utf-8")
     nlp = spacy.blank("en")
     with pytest.raises(RuleError, match=problem):
-        RelationExtractor(nlp, rules_dir=str(tmp_path))
+        RelationExtractor(nlp).initialize(rules_dir=str(tmp_path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 import pickle
 
 import pytest
@@ -68,3 +69,55 @@ def test_kg_sentencizer_agrees_with_spacys():
     theirs.add_pipe("sentencizer")
     text = " ".join(TEXTS) + ' He said "Stop!" Then left... (See Fig. 2.) Done?! Yes.'
     assert [s.text for s in ours(text).sents] == [s.text for s in theirs(text).sents]
+
+
+DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev"
+
+
+def _dev_papers():
+    from kg.evaluate import read_gold
+
+    papers = []
+    for path in sorted(DEV.glob("*.jsonl")):
+        papers.extend(Paper(id=d.id, title=None, text=d.text, source=path.name) for d in read_gold(path))
+    return papers
+
+
+@pytest.mark.skipif(not DEV.is_dir(), reason="the annotated dev data (../shared/eval/dev) is not beside this checkout")
+def test_saved_pipeline_gives_the_same_extract_output_on_the_dev_data(nlp, tmp_path):
+    from kg.cli.extract import extraction_to_dict
+    from kg.extract import extract
+
+    nlp.to_disk(tmp_path / "kg")
+    loaded = spacy.load(tmp_path / "kg")
+    papers = _dev_papers()
+    assert len(papers) > 1000
+    ours = [extraction_to_dict(e) for e in extract(nlp, papers)]
+    theirs = [extraction_to_dict(e) for e in extract(loaded, papers)]
+    assert sum(len(r["entities"]) for r in ours) > 1000
+    assert theirs == ours
+
+
+def test_saved_pipeline_needs_no_rules_folder(nlp, tmp_path, monkeypatch):
+    nlp.to_disk(tmp_path / "kg")
+    # the saved folder holds every rule file the components read
+    assert (tmp_path / "kg" / "kg_lexicon" / "lexicon_model.jsonl").is_file()
+    assert (tmp_path / "kg" / "kg_findings" / "findings_settings.json").is_file()
+    import kg.rulefiles
+
+    def no_rules(*args, **kwargs):
+        raise AssertionError("a saved pipeline must not read kg's rules/")
+
+    monkeypatch.setattr(kg.rulefiles, "rules_path", no_rules)
+    loaded = spacy.load(tmp_path / "kg")
+    assert _records(loaded, TEXTS[0]) == _records(nlp, TEXTS[0])
+
+
+def test_pipeline_bytes_and_pickle_round_trip(nlp):
+    again = load_pipeline(relations=True)
+    again.from_bytes(nlp.to_bytes())
+    unpickled = pickle.loads(pickle.dumps(nlp))
+    for other in (again, unpickled):
+        assert other.pipe_names == nlp.pipe_names
+        for text in TEXTS:
+            assert _records(other, text) == _records(nlp, text)

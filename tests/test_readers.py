@@ -463,16 +463,19 @@ def test_readers_unreadable_file(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     "line,expected",
     [
-        ('{"label": "PAGE_CHROME", "pattern": "x"}', ':1: a rule must be an object with an "id"'),
+        ('{"label": "PAGE_CHROME", "pattern": "x"}', ":1: rule ? lacks 'id'"),
         ('{"id": "r1", "label": "PAGE_CHROME"}', 'rule r1 needs exactly one of "pattern" or "regex"'),
-        ('{"id": "r2", "regex": "(unclosed"}', "rule r2 has a bad regex"),
-        ("{oops", ":1: not valid JSON"),
+        ('{"id": "r2", "label": "PAGE_CHROME", "regex": "(unclosed"}', "rule r2 has a bad regex"),
+        ('{"id": "r3", "label": "PAGE_CHROME", "phrase": "x"}', "rule r3 has unknown key 'phrase'"),
+        ("{oops", ":1: invalid JSON"),
     ],
 )
 def test_chrome_bad_rule_file(tmp_path, line, expected):
-    path = _write(tmp_path, "chrome.jsonl", line + "\n")
-    with pytest.raises(RuleError, match=expected.replace("(", r"\(")):
-        load_chrome_rules(str(path))
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    path = _write(folder, "page_chrome.jsonl", line + "\n")
+    with pytest.raises(RuleError, match=str(path).replace("(", r"\(") + ".*" + expected.replace("(", r"\(").replace("?", r"\?")):
+        load_chrome_rules(str(folder))
 
 
 def test_chrome_packaged_rules_load():

@@ -85,6 +85,38 @@ def test_schema_registered_relation_reaches_rdf_html_legend_and_json(new_relatio
     assert "runs_on" in EDGE_PROPERTIES and "runs_on" in EDGE_STYLES
 
 
+def test_schema_relation_added_by_a_table_entry_and_a_rule_is_extracted_and_exported(new_relation, tmp_path):
+    """A new relation is one schema entry plus one rule line: the pipeline extracts it, and the
+    graph JSON, the RDF and graph.html's legend carry it with no other change."""
+    import shutil
+
+    import kg
+    from kg.builder import write_outputs
+    from kg.resources import rules_path
+
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_path(), rules, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    rule = {"id": "rel.runs_on.test", "label": "runs_on",
+            "pattern": {"head": ["Method", "Model"], "tail": ["Dataset"], "cues": ["runs on"], "where": "exact"}}
+    # the first rule that fires on a pair wins: the specific new one goes first
+    path = rules / "relations.jsonl"
+    path.write_text(json.dumps(rule) + "\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    corpus = tmp_path / "papers.jsonl"
+    corpus.write_text(json.dumps({"title": "A study", "abstract": "We show that LoRA runs on ImageNet."}) + "\n")
+
+    g = kg.build([corpus], rules_dir=rules)
+    edges = [(u, v, d) for u, v, k, d in g.edges(keys=True, data=True) if k == "runs_on"]
+    assert [(u, v) for u, v, _ in edges] == [("entity/lora", "entity/imagenet")]
+    assert edges[0][2]["evidence"][0]["rule"] == "rel.runs_on.test"
+
+    out = tmp_path / "out"
+    write_outputs(g, out)
+    assert ("entity/lora", "entity/imagenet", "runs_on") in read_json(out / "graph.json").edges(keys=True)
+    assert "kg:runsOn" in (out / "graph.ttl").read_text(encoding="utf-8") or "vocab#runsOn" in (out / "graph.ttl").read_text(encoding="utf-8")
+    assert "runs_on" in graph_payload(g)["rels"]
+    assert '"runs_on"' in (out / "graph.html").read_text(encoding="utf-8")
+
+
 def test_schema_registered_paper_relation_counts_papers_in_the_graph():
     register_relation(Relation("cites_data", "citesData", "paper->entity", "kg_links"))
     try:

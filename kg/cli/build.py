@@ -39,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--title-field", default=None, metavar="NAME", help="column or JSON field holding the title, when it has an unusual name")
     p.add_argument("--text-field", default=None, metavar="NAME", help="column or JSON field holding the abstract, when it has an unusual name")
+    p.add_argument("--rules", default=None, metavar="DIR",
+                   help="rules folder to read instead of kg's own rules/: every stage, the workers included")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary line")
     p.set_defaults(func=build_cli)
 
@@ -65,7 +67,7 @@ def build_cli(args: argparse.Namespace) -> int:
         progress = Progress(enabled=not args.quiet)
         graph = build_graph(
             args.paths, graph=graph, jobs=args.jobs, progress=progress, scheduler=args.scheduler,
-            address=args.dask_address, reader_options=reader_options or None,
+            address=args.dask_address, reader_options=reader_options or None, rules_dir=args.rules,
         )
         summary = write_outputs(
             graph, out, base=args.base, max_nodes=args.max_nodes, rdf_formats=formats,

@@ -30,12 +30,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--mapping", metavar="FILE.json", help="extra kg -> corpus label mappings (format of rules/eval_mappings.json)"
     )
     p.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a table")
+    p.add_argument("--rules", default=None, metavar="DIR", help="rules folder to run the pipeline with (default: kg's own rules/)")
     p.set_defaults(func=eval_cli)
 
 
 def eval_cli(args: argparse.Namespace) -> int:
     """Thin wrapper over :func:`kg.evaluate.evaluate_file`."""
-    reports = evaluate_file(args.gold, pred_path=args.pred, corpus=args.corpus, mapping_path=args.mapping)
+    reports = evaluate_file(args.gold, pred_path=args.pred, corpus=args.corpus, mapping_path=args.mapping,
+                            rules_dir=args.rules)
     if args.json:
         print(json.dumps(report_to_json(reports), indent=2))
     else:

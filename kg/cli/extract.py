@@ -32,6 +32,7 @@ from ..evaluate import extraction_to_dict
 from ..io import atomic_write
 from ..progress import Progress
 from ..readers import detect_format, input_files, read_file
+from ..rulefiles import RuleFolder, RulesDir
 from ..readers.common import clean_text, display_path, input_error
 from ..readers.fields import FieldMap, is_empty, lookup_field, record_keys
 from ..readers.jsonlines import read_json, read_jsonl
@@ -65,6 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="OUT.jsonl", required=True, help="output file (written atomically)")
     p.add_argument("--title-field", default=None, metavar="NAME", help="column or JSON field holding the title, when it has an unusual name")
     p.add_argument("--text-field", default=None, metavar="NAME", help="column or JSON field holding the text, when it has an unusual name")
+    p.add_argument("--rules", default=None, metavar="DIR", help="rules folder to read instead of kg's own rules/ (every stage)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary line")
     # kept so scripts written for the old per-N-docs reporter still run: 0 meant "no progress"
     p.add_argument("--progress-every", type=int, default=None, help=argparse.SUPPRESS)
@@ -76,7 +78,8 @@ def extract_cli(args: argparse.Namespace) -> int:
     quiet = args.quiet or args.progress_every == 0
     progress = Progress(enabled=not quiet, label="kg extract", unit="docs")
     n = extract_to_jsonl(
-        args.paths, args.output, progress=progress, title_field=args.title_field, text_field=args.text_field
+        args.paths, args.output, progress=progress, title_field=args.title_field, text_field=args.text_field,
+        rules_dir=args.rules,
     )
     if not quiet:
         print(f"kg extract: {n:,} docs -> {display_path(args.output)}", file=sys.stderr)
@@ -92,24 +95,27 @@ def extract_to_jsonl(
     batch_size: int = 64,
     title_field: str | None = None,
     text_field: str | None = None,
+    rules_dir: str | os.PathLike[str] | None = None,
 ) -> int:
     """Extract every paper of ``paths`` (:func:`read_documents`) into ``out_path``; return the count.
 
     Papers stream through the pipeline ``batch_size`` at a time; ``out_path`` is
     written atomically, so bad input met half way leaves an earlier output
-    untouched. ``nlp`` defaults to kg's pipeline; ``progress`` counts each paper
-    written.
+    untouched. ``nlp`` defaults to kg's pipeline with the rules of ``rules_dir``
+    (default: kg's rules/, which also give the page chrome of listing dumps);
+    ``progress`` counts each paper written.
     """
     from ..extract import extract
 
-    papers = read_documents(paths, title_field=title_field, text_field=text_field)
+    rules = RuleFolder.read(rules_dir) if rules_dir is not None else None
+    papers = read_documents(paths, title_field=title_field, text_field=text_field, rules_dir=rules)
     # the first paper is read before the pipeline's seconds of loading: a wrong path fails at once
     first = next(papers, None)
     papers = itertools.chain([first] if first is not None else [], papers)
     if nlp is None:
         from ..pipeline import load_pipeline
 
-        nlp = load_pipeline()
+        nlp = load_pipeline(rules_dir=rules)
     n = 0
     try:
         with atomic_write(out_path) as out:
@@ -180,6 +186,7 @@ def read_documents(
     *,
     title_field: str | None = None,
     text_field: str | None = None,
+    rules_dir: RulesDir = None,
 ) -> Iterator[Paper]:
     """Stream the papers and documents of files and folders, in order (folders: sorted, recursive).
 
@@ -189,16 +196,16 @@ def read_documents(
     file (and line).
     """
     for file in input_files(paths):
-        yield from _read_one(file, title_field, text_field)
+        yield from _read_one(file, title_field, text_field, rules_dir)
 
 
-def _read_one(path: Path, title_field: str | None, text_field: str | None) -> Iterator[Paper]:
+def _read_one(path: Path, title_field: str | None, text_field: str | None, rules_dir: RulesDir = None) -> Iterator[Paper]:
     """One file's papers: record formats through :class:`DocumentFields`, the rest through :func:`read_file`."""
     fields = DocumentFields(title_field, text_field)
     fmt = detect_format(path, fields=fields)
     reader = _RECORD_READERS.get(fmt)
     if reader is None:
-        yield from read_file(path, title_field=title_field, text_field=text_field)
+        yield from read_file(path, title_field=title_field, text_field=text_field, rules_dir=rules_dir)
         return
     n = no_text = 0
     for paper in reader(path, fields=fields):

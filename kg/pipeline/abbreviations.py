@@ -16,15 +16,14 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..rulefiles import RuleSource
 from .candidates import add_char_candidate, candidate_records, doc_text
-from .normalize import singular
-from .rules import read_rules, rules_path
 from .doctokens import token_starts, token_texts
+from .extensions import register_extensions
+from .normalize import singular
+from .rules import RuleComponent
 
 __all__ = ["AbbreviationDetector", "make_abbreviations", "find_long_form", "find_uses"]
-
-if not Doc.has_extension("kg_aliases"):
-    Doc.set_extension("kg_aliases", default=None)
 
 # "(XYZ)" or PTB-escaped "-LRB- XYZ -RRB-"; the inside is at most ~10 words. The inside starts
 # with a non-space, so the leading \s* cannot trade spaces with it (which is quadratic on a
@@ -126,14 +125,18 @@ def _last_words_start(text: str, k: int) -> int | None:
     return text.find(parts[1], len(parts[0]))
 
 
-class AbbreviationDetector:
+class AbbreviationDetector(RuleComponent):
     """Find acronym definitions, type them, and propose both forms and later uses."""
 
-    def __init__(self, nlp: Language, name: str, *, file: str = "head_nouns.jsonl", rules_dir: str = ""):
+    def __init__(self, nlp: Language, name: str = "kg_abbreviations"):
+        self.nlp = nlp
         self.name = name
-        path = rules_path(rules_dir or None) / file
+        register_extensions()
+
+    def load(self, source: RuleSource) -> None:
+        """Read the head nouns that type a long form (rules/head_nouns.jsonl)."""
         self.heads: dict[str, tuple[str, str]] = {}
-        for rule in read_rules(path, required=("id", "pattern", "label")):
+        for rule in source.rules("head_nouns.jsonl"):
             self.heads[rule["pattern"].lower()] = (rule["label"], rule["id"])
 
     def head_label(self, long_text: str) -> str | None:
@@ -151,7 +154,8 @@ class AbbreviationDetector:
                 return label
         return None
 
-    def __call__(self, doc: Doc) -> Doc:
+    def process(self, doc: Doc) -> Doc:
+        """Propose both forms of every acronym definition and later uses; record the pairs in ``doc._.kg_aliases``."""
         text = doc_text(doc)
         # labels other components proposed for exactly these characters; lexicon evidence first
         records = candidate_records(doc)
@@ -232,7 +236,7 @@ class AbbreviationDetector:
         return doc
 
 
-@Language.factory("kg_abbreviations", default_config={"file": "head_nouns.jsonl", "rules_dir": ""})
-def make_abbreviations(nlp: Language, name: str, *, file: str, rules_dir: str) -> AbbreviationDetector:
-    """Factory of ``kg_abbreviations``: head-noun -> type rules from ``file`` in the rules folder."""
-    return AbbreviationDetector(nlp, name, file=file, rules_dir=rules_dir)
+@Language.factory("kg_abbreviations", assigns=["doc.spans", "doc._.kg_aliases"])
+def make_abbreviations(nlp: Language, name: str) -> AbbreviationDetector:
+    """Factory of ``kg_abbreviations`` (head-noun -> type rules from rules/head_nouns.jsonl, read by ``initialize``)."""
+    return AbbreviationDetector(nlp, name)

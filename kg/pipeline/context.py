@@ -11,10 +11,16 @@ from spacy.language import Language
 
 from .regexrules import RegexRules
 
-__all__ = ["make_context"]
+__all__ = ["ContextRules", "make_context"]
 
 
-@Language.factory("kg_context", default_config={"file": "context.jsonl", "rules_dir": ""})
-def make_context(nlp: Language, name: str, *, file: str, rules_dir: str) -> RegexRules:
-    """Factory of ``kg_context``: regex context rules from ``file`` in the rules folder."""
-    return RegexRules(name, file=file, rules_dir=rules_dir)
+class ContextRules(RegexRules):
+    """``kg_context``: regex context rules from rules/context.jsonl."""
+
+    rule_file = "context.jsonl"
+
+
+@Language.factory("kg_context", assigns=["doc.spans"])
+def make_context(nlp: Language, name: str) -> ContextRules:
+    """Factory of ``kg_context`` (regex context rules from rules/context.jsonl, read by ``initialize``)."""
+    return ContextRules(nlp, name)

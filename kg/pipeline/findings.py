@@ -31,15 +31,18 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import RuleError
-from ..resources import rules_path
-from .rules import read_stage_rules
-from .doctokens import char_token_span, sentence_bounds, token_lower, token_starts, token_texts
+from ..rulefiles import RuleSource
+from ..schema import types_with_role
 from .candidates import doc_text
+from .doctokens import char_token_span, sentence_bounds, token_lower, token_starts, token_texts
+from .extensions import register_extensions
+from .rules import RuleComponent
 
 __all__ = ["FindingExtractor", "make_findings"]
 
-_SUBJECT_TYPES = frozenset({"Method", "Model", "Architecture"})
-_SETTING_TYPES = frozenset({"Method", "Model", "Architecture", "Dataset", "Task"})
+#: what a finding can be about, and where it can hold (kg.schema's ``subject`` / ``setting`` roles)
+_SUBJECT_TYPES = frozenset(types_with_role("subject"))
+_SETTING_TYPES = frozenset(types_with_role("setting"))
 _NUM = r"\d+(?:\.\d+)?"
 #: words before a mention that make it a setting or a comparison target, not a subject
 _SETTING_PREPS = frozenset({"on", "in", "for", "across", "over", "with", "to", "than", "against", "vs", "vs.", "versus", "like", "as"})
@@ -47,9 +50,6 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 #: a parameter count ("13B", "7b", "350M") names a model size, not a model
 _SIZE = re.compile(r"^\d+(?:\.\d+)?\s*[bmkt]$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
-
-if not Doc.has_extension("kg_findings"):
-    Doc.set_extension("kg_findings", default=None)
 
 
 def _named(span: Span) -> bool:
@@ -64,47 +64,36 @@ def _named(span: Span) -> bool:
     return any(c.isupper() or c.isdigit() for c in caps) and not _SIZE.match(text)
 
 
-class FindingExtractor:
+class FindingExtractor(RuleComponent):
     """Fill ``doc._.kg_findings`` with one dict (kg.records.Finding fields) per quantified claim."""
 
-    def __init__(self, nlp: Language, name: str = "kg_findings", *, rules_file: str = "findings.jsonl", rules_dir: str = ""):
+    def __init__(self, nlp: Language, name: str = "kg_findings"):
+        self.nlp = nlp
         self.name = name
-        path = rules_path(rules_dir or None) / rules_file
-        self.verbs: dict[str, tuple[str, str]] = {}
-        self.nouns: dict[tuple[str, ...], tuple[str, str]] = {}
-        units: dict[str, str] = {}
-        self.qualifiers: dict[tuple[str, ...], str] = {}
-        self.boundaries: list[tuple[str, ...]] = []
-        self.stop: frozenset[str] = frozenset()
-        self.metric_heads: frozenset[str] = frozenset()
+        register_extensions()
+
+    def load(self, source: RuleSource) -> None:
+        """Read the direction rules (rules/findings.jsonl) and the settings (rules/findings_settings.json)."""
 
         def toks(text: str) -> tuple[str, ...]:
-            return tuple(t.lower_ for t in nlp.make_doc(text))
+            return tuple(t.lower_ for t in self.nlp.make_doc(text))
 
-        for r in read_stage_rules(path):
-            p, rid, label = r["pattern"], r["id"], r.get("label", "")
-            try:
-                if label == "_units":
-                    units.update({k.lower(): v for k, v in p["units"].items()})
-                elif label == "_qualifiers":
-                    self.qualifiers.update({toks(k): v for k, v in p["qualifiers"].items()})
-                elif label == "_boundaries":
-                    self.boundaries.extend(toks(t) for t in p["tokens"])
-                elif label == "_metric_heads":
-                    self.metric_heads = frozenset(t.lower() for t in p["tokens"])
-                elif label == "_stop":
-                    self.stop = frozenset(t.lower() for t in p["tokens"])
-                elif label in ("improves", "reduces", "reaches", "outperforms"):
-                    for v in p.get("verbs", ()):
-                        self.verbs.setdefault(v.lower(), (label, rid))
-                    for n in p.get("nouns", ()):
-                        self.nouns.setdefault(toks(n), (label, rid))
-                else:
-                    raise RuleError(f"{r['_where']}: rule {rid}: unknown label {label!r}")
-            except (KeyError, AttributeError, TypeError) as exc:
-                raise RuleError(f"{r['_where']}: rule {rid}: malformed pattern ({exc!r})") from None
+        self.verbs: dict[str, tuple[str, str]] = {}
+        self.nouns: dict[tuple[str, ...], tuple[str, str]] = {}
+        for r in source.rules("findings.jsonl"):
+            p, rid, label = r["pattern"], r["id"], r["label"]
+            for v in p.get("verbs", ()):
+                self.verbs.setdefault(v.lower(), (label, rid))
+            for n in p.get("nouns", ()):
+                self.nouns.setdefault(toks(n), (label, rid))
+        settings = source.settings("findings_settings.json")
+        units = {k.lower(): v for k, v in settings["units"].items()}
         if not units:
-            raise RuleError(f"{path}: no '_units' rule")
+            raise RuleError(f"{source.where('findings_settings.json')}: setting 'units' is empty")
+        self.qualifiers: dict[tuple[str, ...], str] = {toks(k): v for k, v in settings.get("qualifiers", {}).items()}
+        self.boundaries: list[tuple[str, ...]] = [toks(t) for t in settings.get("boundaries", ())]
+        self.stop: frozenset[str] = frozenset(t.lower() for t in settings.get("stop", ()))
+        self.metric_heads: frozenset[str] = frozenset(t.lower() for t in settings.get("metric_heads", ()))
         self.units = units
         alts = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
         # a value: not glued to a word before it (but "\sim80" is "~80"), an optional range start,
@@ -199,16 +188,15 @@ class FindingExtractor:
         return (a, b) if a < b else None
 
     # ------------------------------------------------------------------ main
-    def __call__(self, doc: Doc) -> Doc:
+    def process(self, doc: Doc) -> Doc:
+        """Set ``doc._.kg_findings``: the quantified claims of every sentence with a digit."""
         findings: list[dict] = []
         ents = list(doc.ents)
         ent_tok: dict[int, Span] = {}
         for e in ents:
             for t in range(e.start, e.end):
                 ent_tok[t] = e
-        proposed = None
-        if Doc.has_extension("kg_links"):
-            proposed = next((s for label, s, _ in doc._.kg_links or () if label == "proposes" and s.label_ in _SUBJECT_TYPES), None)
+        proposed = next((s for label, s, _ in doc._.kg_links or () if label == "proposes" and s.label_ in _SUBJECT_TYPES), None)
         text = doc_text(doc)
         if not _DIGIT.search(text):
             doc._.kg_findings = findings
@@ -442,12 +430,7 @@ class FindingExtractor:
         f["settings"] = settings
 
 
-@Language.factory(
-    "kg_findings",
-    assigns=["doc._.kg_findings"],
-    requires=["doc.ents", "doc.sents"],
-    default_config={"rules_file": "findings.jsonl", "rules_dir": ""},
-)
-def make_findings(nlp: Language, name: str, *, rules_file: str, rules_dir: str) -> FindingExtractor:
-    """spaCy factory for :class:`FindingExtractor`."""
-    return FindingExtractor(nlp, name, rules_file=rules_file, rules_dir=rules_dir)
+@Language.factory("kg_findings", assigns=["doc._.kg_findings"], requires=["doc.ents", "doc.sents"])
+def make_findings(nlp: Language, name: str) -> FindingExtractor:
+    """spaCy factory for :class:`FindingExtractor` (rules/findings.jsonl and findings_settings.json, read by ``initialize``)."""
+    return FindingExtractor(nlp, name)

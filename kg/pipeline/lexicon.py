@@ -13,29 +13,36 @@ from spacy.matcher import PhraseMatcher
 from spacy.vocab import Vocab
 from spacy.tokens import Doc
 
+from ..rulefiles import RuleSource
 from .candidates import add_candidate
-from .rules import read_rules, rules_path
+from .rules import RuleComponent
 
-__all__ = ["LexiconMatcher", "make_lexicon"]
+__all__ = ["LexiconMatcher", "make_lexicon", "LEXICON_FILES"]
+
+#: the lexicon files under rules/ (one per entity type, plus kg's own core list)
+LEXICON_FILES = "lexicon_*.jsonl"
 
 
-class LexiconMatcher:
+class LexiconMatcher(RuleComponent):
     """Propose every lexicon name found in the text as a candidate mention."""
 
-    def __init__(self, nlp: Language, name: str, *, files: str, rules_dir: str = ""):
+    def __init__(self, nlp: Language, name: str = "kg_lexicon"):
+        self.nlp = nlp
         self.name = name
-        folder = rules_path(rules_dir or None)
+
+    def load(self, source: RuleSource) -> None:
+        """Compile the names of every ``lexicon_*.jsonl`` file into two phrase matchers."""
+        nlp = self.nlp
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.ambiguous_keys: set[int] = set()
         exact: dict[str, list] = {}
         lower: dict[str, list] = {}
-        for pattern_glob in files.split(","):
-            for path in sorted(folder.glob(pattern_glob.strip())):
-                for rule in read_rules(path, required=("id", "pattern", "label")):
-                    key = f"{rule['label']}|{rule['id']}" + ("|amb" if rule.get("ambiguous") else "")
-                    sensitive = rule.get("case_sensitive") or rule.get("ambiguous")
-                    (exact if sensitive else lower).setdefault(key, []).append(rule["pattern"])
+        for file in source.names(LEXICON_FILES):
+            for rule in source.rules(file):
+                key = f"{rule['label']}|{rule['id']}" + ("|amb" if rule.get("ambiguous") else "")
+                sensitive = rule.get("case_sensitive") or rule.get("ambiguous")
+                (exact if sensitive else lower).setdefault(key, []).append(rule["pattern"])
         # Patterns are tokenised by a scratch copy of the tokenizer: feeding ~27k names
         # through nlp's own tokenizer fills its cache and vocab with them and makes every
         # later document tokenise about 4x slower. Matching compares hashed attributes,
@@ -52,7 +59,8 @@ class LexiconMatcher:
                 if key.endswith("|amb"):
                     self.ambiguous_keys.add(nlp.vocab.strings[key])
 
-    def __call__(self, doc: Doc) -> Doc:
+    def process(self, doc: Doc) -> Doc:
+        """Add a candidate for every lexicon name in ``doc``."""
         strings = doc.vocab.strings
         for matcher in (self.exact, self.lower):
             for key, start, end in matcher(doc):
@@ -63,7 +71,7 @@ class LexiconMatcher:
         return doc
 
 
-@Language.factory("kg_lexicon", default_config={"files": "lexicon_*.jsonl", "rules_dir": ""})
-def make_lexicon(nlp: Language, name: str, *, files: str, rules_dir: str) -> LexiconMatcher:
-    """Factory of ``kg_lexicon``: ``files`` is a comma-separated list of globs under the rules folder."""
-    return LexiconMatcher(nlp, name, files=files, rules_dir=rules_dir)
+@Language.factory("kg_lexicon", assigns=["doc.spans"])
+def make_lexicon(nlp: Language, name: str) -> LexiconMatcher:
+    """Factory of ``kg_lexicon`` (names from the rules folder's ``lexicon_*.jsonl``, read by ``initialize``)."""
+    return LexiconMatcher(nlp, name)

@@ -21,20 +21,19 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import RuleError
-from ..resources import rules_path
-from .rules import read_stage_rules
+from ..rulefiles import RuleSource
+from ..schema import types_with_role
 from .doctokens import sentence_bounds, token_lower
+from .extensions import register_extensions
+from .rules import RuleComponent
 
 __all__ = ["PaperLinker", "make_links"]
 
-#: mention types a paper can propose or use (Organization and Metric are not)
-_LINKABLE = frozenset({"Method", "Model", "Architecture", "Dataset", "Task"})
+#: mention types a paper can propose or use (kg.schema's ``linkable`` role: not Organization or Metric)
+_LINKABLE = frozenset(types_with_role("linkable"))
 _LIST_JOINERS = frozenset({",", "and", "or", "&", "as", "well", "the", "(", ")"})
 #: most mentions one "uses" cue links ("experiments on A, B, ..."), bounding the work per cue
 _MAX_LISTED = 32
-
-if not Doc.has_extension("kg_links"):
-    Doc.set_extension("kg_links", default=None)
 
 
 class _CueIndex:
@@ -78,13 +77,18 @@ def _named(span: Span) -> bool:
     return any(c.isupper() or c.isdigit() for c in text)
 
 
-class PaperLinker:
+class PaperLinker(RuleComponent):
     """Fill ``doc._.kg_links`` with (label, span, rule id) tuples."""
 
-    def __init__(self, nlp: Language, name: str = "kg_links", *, rules_file: str = "links.jsonl", rules_dir: str = "", max_proposes: int = 2):
+    def __init__(self, nlp: Language, name: str = "kg_links", *, max_proposes: int = 2):
+        self.nlp = nlp
         self.name = name
         self.max_proposes = max_proposes
-        path = rules_path(rules_dir or None) / rules_file
+        register_extensions()
+
+    def load(self, source: RuleSource) -> None:
+        """Index the cue phrases of rules/links.jsonl by their last token."""
+        nlp = self.nlp
         self.propose_cues = _CueIndex()
         self.use_cues = _CueIndex()
         self.appositives: list[tuple[tuple[str, ...], str]] = []
@@ -93,7 +97,7 @@ class PaperLinker:
         def toks(text: str) -> tuple[str, ...]:
             return tuple(t.lower_ for t in nlp.make_doc(text))
 
-        for r in read_stage_rules(path):
+        for r in source.rules("links.jsonl"):
             p, rid, label = r["pattern"], r["id"], r.get("label")
             if label not in ("proposes", "uses"):
                 raise RuleError(f"{r['_where']}: rule {rid}: label must be 'proposes' or 'uses'")
@@ -117,7 +121,8 @@ class PaperLinker:
         # an empty cue matches after every mention: then every cue is tried, in list order
         self._any_appositive = list(self.appositives) if any(not cue for cue, _ in self.appositives) else None
 
-    def __call__(self, doc: Doc) -> Doc:
+    def process(self, doc: Doc) -> Doc:
+        """Set ``doc._.kg_links``: what the paper proposes and uses, and its organisations."""
         all_ents = doc.ents  # read once: each read builds a Span per mention
         ents = [e for e in all_ents if e.label_ in _LINKABLE]
         lower = token_lower(doc)
@@ -224,12 +229,8 @@ class PaperLinker:
         return out
 
 
-@Language.factory(
-    "kg_links",
-    assigns=["doc._.kg_links"],
-    requires=["doc.ents"],
-    default_config={"rules_file": "links.jsonl", "rules_dir": "", "max_proposes": 2},
-)
-def make_links(nlp: Language, name: str, *, rules_file: str, rules_dir: str, max_proposes: int) -> PaperLinker:
-    """spaCy factory for :class:`PaperLinker`."""
-    return PaperLinker(nlp, name, rules_file=rules_file, rules_dir=rules_dir, max_proposes=max_proposes)
+@Language.factory("kg_links", assigns=["doc._.kg_links"], requires=["doc.ents"], default_config={"max_proposes": 2})
+def make_links(nlp: Language, name: str, *, max_proposes: int) -> PaperLinker:
+    """spaCy factory for :class:`PaperLinker` (cues from rules/links.jsonl, read by ``initialize``;
+    ``max_proposes``: most things one paper proposes)."""
+    return PaperLinker(nlp, name, max_proposes=max_proposes)

@@ -21,10 +21,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..errors import RuleError
-from ..resources import rules_path
-from .rules import read_stage_rules
+from ..rulefiles import RuleSource
 from .doctokens import sentence_bounds, token_lower, token_texts
+from .rules import RuleComponent
 
 __all__ = ["OrgFinder", "make_orgs"]
 
@@ -61,22 +60,24 @@ class _Caps:
         return v
 
 
-class OrgFinder:
+class OrgFinder(RuleComponent):
     """Add Organization spans found by shape and cue words to ``doc.ents``."""
 
-    def __init__(self, nlp: Language, name: str = "kg_orgs", *, rules_file: str = "orgs.jsonl", rules_dir: str = ""):
+    def __init__(self, nlp: Language, name: str = "kg_orgs"):
+        self.nlp = nlp
         self.name = name
-        path = rules_path(rules_dir or None) / rules_file
+
+    def load(self, source: RuleSource) -> None:
+        """Read the head words, lead words and list cues of rules/orgs.jsonl."""
+        nlp = self.nlp
         self.strong: dict[str, str] = {}
         self.weak: dict[str, str] = {}
         self.lead: dict[str, str] = {}
         self.joiners: set[str] = set()
         self.context: set[str] = set()
         self.list_cues: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for r in read_stage_rules(path):
+        for r in source.rules("orgs.jsonl"):
             p, rid = r["pattern"], r["id"]
-            if not isinstance(p, dict):
-                raise RuleError(f"{path}: rule {rid}: pattern must be an object")
             for w in p.get("head_words", ()):
                 (self.weak if p.get("weak") else self.strong)[w.lower()] = rid
             for w in p.get("lead_words", ()):
@@ -88,7 +89,8 @@ class OrgFinder:
                 self.list_cues.setdefault(toks[-1], []).append((toks, rid))
         self.triggers = frozenset(self.strong) | frozenset(self.weak) | frozenset(self.lead) | frozenset(self.list_cues)
 
-    def __call__(self, doc: Doc) -> Doc:
+    def process(self, doc: Doc) -> Doc:
+        """Add the organisation names of ``doc`` to ``doc.ents`` (where they overlap no entity)."""
         # token texts, lower case, capitalisation and sentence starts as lists: indexing the Doc
         # builds a Token object per access, which made this loop the component's whole cost
         low = token_lower(doc)
@@ -176,12 +178,7 @@ class OrgFinder:
             doc.ents = sorted([*doc.ents, *new], key=lambda s: s.start)
 
 
-@Language.factory(
-    "kg_orgs",
-    assigns=["doc.ents"],
-    requires=["doc.ents"],
-    default_config={"rules_file": "orgs.jsonl", "rules_dir": ""},
-)
-def make_orgs(nlp: Language, name: str, *, rules_file: str, rules_dir: str) -> OrgFinder:
-    """spaCy factory for :class:`OrgFinder` (cue words from ``rules_dir``/``rules_file``)."""
-    return OrgFinder(nlp, name, rules_file=rules_file, rules_dir=rules_dir)
+@Language.factory("kg_orgs", assigns=["doc.ents"], requires=["doc.ents"])
+def make_orgs(nlp: Language, name: str) -> OrgFinder:
+    """spaCy factory for :class:`OrgFinder` (cue words from rules/orgs.jsonl, read by ``initialize``)."""
+    return OrgFinder(nlp, name)

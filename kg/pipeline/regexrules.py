@@ -10,26 +10,27 @@ rule over the text is much faster than spaCy Matcher REGEX patterns.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from pathlib import Path
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..rulefiles import RuleSource
 from .candidates import add_char_candidate, doc_text
-from .rules import RuleError, compile_regex, read_rules, rules_path
+from .rules import RuleComponent, RuleError, compile_regex
 
 __all__ = ["RegexRules", "load_macros", "load_filters"]
 
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
+MACROS = "macros.jsonl"
+FILTERS = "filters.jsonl"
 
 
-def load_macros(folder: Path) -> dict[str, str]:
-    """Macro name -> regex text, from ``macros.jsonl`` in ``folder`` (macros may use earlier macros)."""
-    path = folder / "macros.jsonl"
+def load_macros(source: RuleSource) -> dict[str, str]:
+    """Macro name -> regex text, from ``macros.jsonl`` (macros may use earlier macros; none without the file)."""
     macros: dict[str, str] = {}
-    if path.exists():
-        for rule in read_rules(path, labels=None):
-            macros[rule["id"]] = expand(rule["pattern"], macros, where=f"{path}:{rule['_line']}")
+    if source.exists(MACROS):
+        for rule in source.rules(MACROS):
+            macros[rule["id"]] = expand(rule["pattern"], macros, where=rule["_where"])
     return macros
 
 
@@ -44,12 +45,10 @@ def expand(pattern: str, macros: dict[str, str], *, where: str) -> str:
     return _MACRO.sub(sub, pattern)
 
 
-@lru_cache(maxsize=8)
-def load_filters(folder: str) -> dict[str, frozenset[str]]:
+def load_filters(source: RuleSource) -> dict[str, frozenset[str]]:
     """Word sets by kind (``stop``, ``generic``, ...) from ``filters.jsonl``; lower-cased unless kind ends in _cs."""
-    path = Path(folder) / "filters.jsonl"
     kinds: dict[str, set[str]] = {}
-    for rule in read_rules(path, required=("id", "pattern", "kind"), labels=None):
+    for rule in source.rules(FILTERS):
         kind = rule["kind"]
         text = rule["pattern"] if kind.endswith("_cs") else rule["pattern"].lower()
         kinds.setdefault(kind, set()).add(text)
@@ -94,21 +93,26 @@ def _scouted(regex: re.Pattern, scout: re.Pattern, text: str):
             pos = m.end()
 
 
-class RegexRules:
-    """Apply one JSONL file of regex rules to a Doc, proposing trimmed candidates."""
+class RegexRules(RuleComponent):
+    """Apply one JSONL file of regex rules (``rule_file``) to a Doc, proposing trimmed candidates."""
 
-    def __init__(self, name: str, *, file: str, rules_dir: str = ""):
+    #: the rule file under rules/ (set by each component that runs regex rules)
+    rule_file: str = ""
+
+    def __init__(self, nlp: Language, name: str):
+        self.nlp = nlp
         self.name = name
-        folder = rules_path(rules_dir or None)
-        path = folder / file
-        macros = load_macros(folder)
-        filters = load_filters(str(folder))
+
+    def load(self, source: RuleSource) -> None:
+        """Compile the rules of ``rule_file``, with the macros and filter words they use."""
+        macros = load_macros(source)
+        filters = load_filters(source)
         self.stop = filters.get("stop", frozenset())
         self.generic = filters.get("generic", frozenset())
         self.not_name = filters.get("not_name_cs", frozenset())
         self.rules = []
-        for rule in read_rules(path, required=("id", "pattern", "label")):
-            where = f"{path}:{rule['_line']}"
+        for rule in source.rules(self.rule_file):
+            where = rule["_where"]
             flags = re.IGNORECASE if rule.get("ignore_case") else 0
             regex = compile_regex(expand(rule["pattern"], macros, where=where), where=where, flags=flags)
             group = rule.get("group", 0)
@@ -116,7 +120,8 @@ class RegexRules:
                 raise RuleError(f"{where}: rule {rule['id']} names group {group!r} but the pattern has {regex.groups}")
             self.rules.append((regex, group, rule["label"], rule["id"], _scout(regex)))
 
-    def __call__(self, doc: Doc) -> Doc:
+    def process(self, doc: Doc) -> Doc:
+        """Propose the (trimmed) match of every rule in ``doc``'s text."""
         text = doc_text(doc)
         for regex, group, label, rule_id, scout in self.rules:
             for m in (regex.finditer(text) if scout is None else _scouted(regex, scout, text)):

@@ -17,24 +17,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import RuleError
-from ..resources import rules_path
-from .rules import read_stage_rules
+from ..rulefiles import RuleSource
+from ..schema import NODE_TYPES, relation_keys
 from .doctokens import sentence_bounds, token_lower
+from .extensions import register_extensions
+from .rules import RuleComponent
 
-__all__ = ["RelationExtractor", "make_relations", "RELATION_LABELS", "CLASS_OF"]
+__all__ = ["RelationExtractor", "make_relations", "RELATION_LABELS", "CLASS_OF", "load_relation_rules"]
 
-RELATION_LABELS = (
-    "evaluated_on", "benchmark_for", "used_for", "trained_on", "compared_with",
-    "outperforms", "part_of", "subclass_of", "measured_by", "alias_of",
-)
-#: type classes for "same_class" rules: a Model is a kind of Method, never a kind of Dataset
-CLASS_OF = {"Method": "M", "Model": "M", "Architecture": "M", "Task": "T", "Dataset": "D", "Metric": "X"}
+#: the relation labels this component emits (kg.schema's relations emitted by kg_relations), at import;
+#: rules are checked against the table as it is when they are read (a registered relation is welcome)
+RELATION_LABELS: tuple[str, ...] = relation_keys(emitted_by="kg_relations")
+#: type classes for "same_class" rules (kg.schema): a Model is a kind of Method, never a kind of Dataset
+CLASS_OF: dict[str, str] = {t.name: t.relation_class for t in NODE_TYPES.values() if t.relation_class}
 _WHERE = ("exact", "end", "start", "any")
 _ORDERS = ("head_first", "tail_first")
 #: how many mentions ahead a mention is paired with (bounds the work per sentence)
@@ -45,10 +45,6 @@ _MAX_LISTED = 32
 _LIST_JOINERS = frozenset(
     {",", "and", "or", "&", "/", "as", "well", "both", "either", "the", "a", "an", "benchmark", "benchmarks", "dataset", "datasets"}
 )
-
-for _name in ("kg_relations",):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,31 +95,25 @@ def _tokens(nlp: Language, text: str) -> tuple[str, ...]:
     return tuple(t.lower_ for t in nlp.make_doc(text))
 
 
-def load_relation_rules(nlp: Language, path: Path) -> tuple[list[_Rule], frozenset[str]]:
-    """Read rules/relations.jsonl into compiled rules and the blocker words.
+def load_relation_rules(nlp: Language, source: RuleSource) -> tuple[list[_Rule], frozenset[str]]:
+    """Read rules/relations.jsonl (and its word sets, relations_settings.json) into compiled rules
+    and the blocker words.
 
     Cue phrases are tokenised with ``nlp``'s tokenizer so "pre-trained on" matches
-    however the tokenizer splits it. Raises RuleError naming the rule at fault.
+    however the tokenizer splits it. Raises RuleError naming the file, line and rule at fault.
     """
-    raw = read_stage_rules(path)
-    fillers: dict[str, frozenset[str]] = {}
-    blockers: set[str] = set()
-    for r in raw:
-        if r["label"] == "_fillers":
-            fillers[r["pattern"]["name"]] = frozenset(w.lower() for w in r["pattern"]["tokens"])
-        elif r["label"] == "_blockers":
-            blockers.update(w.lower() for w in r["pattern"]["tokens"])
+    settings = source.settings("relations_settings.json") if source.exists("relations_settings.json") else {}
+    fillers = {name: frozenset(w.lower() for w in words) for name, words in settings.get("fillers", {}).items()}
+    blockers = {w.lower() for w in settings.get("blockers", ())}
     rules = []
-    for r in raw:
-        if r["label"].startswith("_"):
-            continue
-        p, rid = r["pattern"], r["id"]
-        if r["label"] not in RELATION_LABELS:
-            raise RuleError(f"{path}: rule {rid}: unknown relation label {r['label']!r}")
+    for r in source.rules("relations.jsonl"):
+        p, rid, where = r["pattern"], r["id"], r["_where"]
+        if r["label"] not in relation_keys(emitted_by="kg_relations"):
+            raise RuleError(f"{where}: rule {rid}: unknown relation label {r['label']!r}")
         if p.get("where", "any") not in _WHERE or p.get("order", "head_first") not in _ORDERS:
-            raise RuleError(f"{path}: rule {rid}: 'where' must be one of {_WHERE}, 'order' one of {_ORDERS}")
+            raise RuleError(f"{where}: rule {rid}: 'where' must be one of {_WHERE}, 'order' one of {_ORDERS}")
         if p.get("fillers") and p["fillers"] not in fillers:
-            raise RuleError(f"{path}: rule {rid}: unknown filler set {p['fillers']!r}")
+            raise RuleError(f"{where}: rule {rid}: unknown filler set {p['fillers']!r}")
         try:
             cues = tuple(
                 tuple(_tokens(nlp, seg) for seg in cue.split("...")) for cue in p["cues"]
@@ -144,7 +134,7 @@ def load_relation_rules(nlp: Language, path: Path) -> tuple[list[_Rule], frozens
                 )
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise RuleError(f"{path}: rule {rid}: malformed pattern ({exc!r})") from None
+            raise RuleError(f"{where}: rule {rid}: malformed pattern ({exc!r})") from None
     return rules, frozenset(blockers)
 
 
@@ -185,13 +175,17 @@ def _cue_matches(gap: tuple[str, ...], cue: tuple[tuple[str, ...], ...], where: 
     return True
 
 
-class RelationExtractor:
+class RelationExtractor(RuleComponent):
     """Fill ``doc._.kg_relations`` with (head, tail, label, rule id) from cue rules."""
 
-    def __init__(self, nlp: Language, name: str = "kg_relations", *, rules_file: str = "relations.jsonl", rules_dir: str = ""):
+    def __init__(self, nlp: Language, name: str = "kg_relations"):
+        self.nlp = nlp
         self.name = name
-        path = rules_path(rules_dir or None) / rules_file
-        self.rules, self.blockers = load_relation_rules(nlp, path)
+        register_extensions()
+
+    def load(self, source: RuleSource) -> None:
+        """Compile rules/relations.jsonl and index the rules by the types of the two mentions they join."""
+        self.rules, self.blockers = load_relation_rules(self.nlp, source)
         self._by_types: dict[tuple[str, str], list[_Rule]] = defaultdict(list)
         labels = set(CLASS_OF)
         for r in self.rules:
@@ -202,7 +196,8 @@ class RelationExtractor:
                         self._by_types[(a, b)].append(r)
         self.max_gap = max((r.max_gap for r in self.rules), default=0)
 
-    def __call__(self, doc: Doc) -> Doc:
+    def process(self, doc: Doc) -> Doc:
+        """Set ``doc._.kg_relations`` from the cue rules (and ``alias_of`` from the acronym pairs)."""
         out: list[tuple[Span, Span, str, str]] = []
         seen: set[tuple[int, int, str]] = set()
 
@@ -284,13 +279,8 @@ class RelationExtractor:
         return out
 
 
-@Language.factory(
-    "kg_relations",
-    assigns=["doc._.kg_relations"],
-    requires=["doc.ents", "doc.sents"],
-    default_config={"rules_file": "relations.jsonl", "rules_dir": ""},
-)
-def make_relations(nlp: Language, name: str, *, rules_file: str, rules_dir: str) -> RelationExtractor:
-    """spaCy factory for :class:`RelationExtractor` (rules from ``rules_dir``/``rules_file``)."""
-    return RelationExtractor(nlp, name, rules_file=rules_file, rules_dir=rules_dir)
+@Language.factory("kg_relations", assigns=["doc._.kg_relations"], requires=["doc.ents", "doc.sents"])
+def make_relations(nlp: Language, name: str) -> RelationExtractor:
+    """spaCy factory for :class:`RelationExtractor` (rules from rules/relations.jsonl, read by ``initialize``)."""
+    return RelationExtractor(nlp, name)
 

@@ -21,9 +21,11 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..rulefiles import RuleSource
 from .candidates import candidate_records, doc_text
+from .extensions import register_extensions
 from .regexrules import load_filters, load_macros
-from .rules import read_rules, rules_path
+from .rules import RuleComponent
 from .doctokens import token_lower, token_spaces, token_starts, token_texts
 
 __all__ = ["Resolver", "make_resolve"]
@@ -38,17 +40,21 @@ _DIMENSION = re.compile(r"\d[dD]")
 _ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ic|ive|wise|ous|ary)")
 
 
-class Resolver:
+class Resolver(RuleComponent):
     """Pick non-overlapping entities from ``doc.spans["kg_candidates"]``."""
 
-    def __init__(self, nlp: Language, name: str, *, file: str = "priorities.jsonl", rules_dir: str = ""):
+    def __init__(self, nlp: Language, name: str = "kg_resolve"):
+        self.nlp = nlp
         self.name = name
-        folder = rules_path(rules_dir or None)
+        register_extensions()
+
+    def load(self, source: RuleSource) -> None:
+        """Read the rule priorities, the filter word sets and the name-suffix macro."""
         self.priorities = sorted(
-            ((r["pattern"], int(r["priority"])) for r in read_rules(folder / file, required=("id", "pattern", "priority"))),
+            ((r["pattern"], r["priority"]) for r in source.rules("priorities.jsonl")),
             key=lambda p: -len(p[0]),
         )
-        filters = load_filters(str(folder))
+        filters = load_filters(source)
         self.generic = filters.get("generic", frozenset())
         self.stop = filters.get("stop", frozenset())
         self.not_name = filters.get("not_name_cs", frozenset())
@@ -57,7 +63,7 @@ class Resolver:
         self.not_modifier = filters.get("not_modifier", frozenset()) | self.stop
         self._cache: dict[str, int] = {}
         # a version / size / flavour after a name belongs to it ("SQuAD v1.1", "XLNet LARGE", "XLM-R")
-        suffix = load_macros(folder).get("NAME_SUFFIX")
+        suffix = load_macros(source).get("NAME_SUFFIX")
         self.suffix = re.compile(f"(?:{suffix})") if suffix else None
 
     def priority(self, rule_id: str) -> int:
@@ -150,7 +156,8 @@ class Resolver:
             end += 1
         return start, end
 
-    def __call__(self, doc: Doc) -> Doc:
+    def process(self, doc: Doc) -> Doc:
+        """Set ``doc.ents`` from the candidates, and keep the acronym pairs whose forms both survived."""
         toks = _Tokens(doc)
         ranked = []
         for k, (start, end, label, rule_id) in enumerate(candidate_records(doc)):
@@ -206,7 +213,7 @@ class _Tokens:
         return self.starts[end - 1] + len(self.texts[end - 1]) - self.starts[start]
 
 
-@Language.factory("kg_resolve", assigns=["doc.ents"], default_config={"file": "priorities.jsonl", "rules_dir": ""})
-def make_resolve(nlp: Language, name: str, *, file: str, rules_dir: str) -> Resolver:
-    """Factory of ``kg_resolve``: rule priorities from ``file`` in the rules folder."""
-    return Resolver(nlp, name, file=file, rules_dir=rules_dir)
+@Language.factory("kg_resolve", assigns=["doc.ents", "doc._.kg_aliases"], requires=["doc.spans"])
+def make_resolve(nlp: Language, name: str) -> Resolver:
+    """Factory of ``kg_resolve`` (rule priorities from rules/priorities.jsonl, read by ``initialize``)."""
+    return Resolver(nlp, name)

@@ -1,98 +1,119 @@
-"""Load and validate kg's rule files (JSONL under rules/).
+"""How kg's components get their rules: through ``initialize()``, and back out with ``to_disk``.
 
-Every rule file is JSON Lines: one object per line with at least ``id`` and
-``pattern`` (blank lines and lines starting with ``//`` are skipped). A broken
-line raises :class:`kg.errors.RuleError` naming the file and the line, so a
-user editing rules/ sees exactly what to fix.
+Every rule-driven component is a :class:`RuleComponent`, as spaCy's SpanRuler is
+for its patterns:
+
+* ``nlp.initialize()`` (or :func:`kg.pipeline.load_pipeline`) calls
+  ``initialize(rules_dir=...)``, which reads the component's files from
+  ``rules_dir`` or kg's own rules/ through :class:`kg.rulefiles.RuleSource` (the
+  one loader, every file checked against its schema in
+  :data:`kg.rulefiles.RULE_FILES`) and compiles them (:meth:`RuleComponent.load`);
+* ``to_disk`` / ``to_bytes`` save the texts of exactly the files it read, and
+  ``from_disk`` / ``from_bytes`` compile them again, so ``nlp.to_disk(path)`` then
+  ``spacy.load(path)`` gives the same pipeline without any rules folder;
+* a component used before either (``nlp.add_pipe("kg_shapes")`` then ``nlp(text)``)
+  reads kg's own rules the first time it runs.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
-from functools import lru_cache
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from ..errors import RuleError
-from ..resources import rules_path
+from ..rulefiles import RuleSource, RulesDir
 
-__all__ = ["RuleError", "rules_path", "read_rules", "read_stage_rules", "LABELS"]
-
-#: entity labels kg's entity components may emit
-LABELS = ("Method", "Model", "Architecture", "Dataset", "Task", "Metric")
+__all__ = ["RuleError", "RuleComponent", "compile_regex"]
 
 
-def read_rules(
-    path: str | Path,
-    *,
-    required: Iterable[str] = ("id", "pattern"),
-    labels: Iterable[str] | None = LABELS,
-    pattern_type: type = str,
-) -> list[dict]:
-    """Read one JSONL rule file into a list of dicts, validating every line.
-
-    ``required`` names the keys each rule must carry; when ``labels`` is given,
-    a rule with a ``label`` key must use one of them; a ``pattern`` must be of
-    ``pattern_type`` (a regex string, or a dict of cue lists for the relation
-    stage). Each rule gains ``_line`` and ``_where`` ("<file>:<line>") for error
-    messages. Raises :class:`RuleError` ("<file>:<line>: <problem>") on the first bad line.
-    """
-    labels = tuple(labels) if labels is not None else None
-    return [dict(r) for r in _read_rules_cached(str(path), tuple(required), labels, pattern_type)]
-
-
-@lru_cache(maxsize=64)
-def _read_rules_cached(
-    path: str, required: tuple[str, ...], labels: tuple[str, ...] | None, pattern_type: type
-) -> tuple[dict, ...]:
-    p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise RuleError(f"{p}: rule file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"{p}: cannot read rule file ({exc})") from None
-    out = []
-    for n, line in enumerate(lines, 1):
-        line = line.strip()
-        if not line or line.startswith("//"):
-            continue
-        try:
-            rule = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise RuleError(f"{p}:{n}: invalid JSON ({exc.msg})") from None
-        if not isinstance(rule, dict):
-            raise RuleError(f"{p}:{n}: a rule must be a JSON object")
-        rid = rule.get("id", "?")
-        for key in required:
-            if key not in rule or rule[key] in ("", None):
-                raise RuleError(f"{p}:{n}: rule {rid!s} lacks {key!r}")
-        if not isinstance(rule.get("id", ""), str):
-            raise RuleError(f"{p}:{n}: rule id must be a string")
-        if "pattern" in rule and not isinstance(rule["pattern"], pattern_type):
-            kind = "a string" if pattern_type is str else "an object"
-            raise RuleError(f"{p}:{n}: rule {rid} pattern must be {kind}")
-        if labels is not None and "label" in rule and rule["label"] not in labels:
-            raise RuleError(f"{p}:{n}: rule {rid} has unknown label {rule['label']!r} (expected one of {', '.join(labels)})")
-        rule["_line"] = n
-        rule["_where"] = f"{p}:{n}"
-        out.append(rule)
-    return tuple(out)
-
-
-def compile_regex(pattern: str, *, where: str, flags: int = 0):
+def compile_regex(pattern: str, *, where: str, flags: int = 0) -> re.Pattern:
     """Compile a rule's regular expression or raise :class:`RuleError` naming ``where``."""
-    import re
-
     try:
         return re.compile(pattern, flags)
     except re.error as exc:
         raise RuleError(f"{where}: invalid regular expression ({exc})") from None
 
 
-def read_stage_rules(path: str | Path) -> list[dict]:
-    """Read a relation-stage rule file: JSONL lines ``{"id", "label", "pattern": {...cue lists}}``.
+class RuleComponent:
+    """Base of kg's rule-driven spaCy components (see the module docstring).
 
-    Raises RuleError ("<file>:<line>: <problem>") on the first bad line.
+    Subclasses set ``name`` and implement :meth:`load` (compile the rules read from
+    a :class:`~kg.rulefiles.RuleSource`) and :meth:`process` (the work on one Doc).
     """
-    return read_rules(path, labels=None, pattern_type=dict)
+
+    name: str = ""
+    nlp: Language | None = None
+    _texts: dict[str, str] | None = None
+
+    # ----------------------------------------------------------- rules in
+    def initialize(self, get_examples: Callable[[], Iterable] | None = None, *, nlp: Language | None = None,
+                   rules_dir: RulesDir = None) -> None:
+        """Read and compile this component's rule files from ``rules_dir``: a folder, a
+        :class:`~kg.rulefiles.RuleFolder` snapshot, or None for kg's own rules/."""
+        self._load_from(RuleSource.from_folder(rules_dir or None))
+
+    def load(self, source: RuleSource) -> None:
+        """Compile the rules read from ``source`` into this component (subclasses)."""
+        raise NotImplementedError
+
+    def _load_from(self, source: RuleSource) -> None:
+        self.load(source)
+        self._texts = dict(source.texts)
+
+    @property
+    def is_initialized(self) -> bool:
+        """Whether rules have been read (by initialize, from_disk or from_bytes)."""
+        return self._texts is not None
+
+    # ----------------------------------------------------------- running
+    def __call__(self, doc: Doc) -> Doc:
+        if self._texts is None:
+            self.initialize()  # used without nlp.initialize(): kg's own rules
+        return self.process(doc)
+
+    def process(self, doc: Doc) -> Doc:
+        """Annotate ``doc`` (subclasses)."""
+        raise NotImplementedError
+
+    # ----------------------------------------------------------- rules out
+    def rule_texts(self) -> dict[str, str]:
+        """The text of every rule file this component read, by file name."""
+        if self._texts is None:
+            self.initialize()
+        return dict(self._texts)
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Write the rule files this component read into the folder ``path``."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        for name, text in self.rule_texts().items():
+            (path / name).write_text(text, encoding="utf-8")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RuleComponent":
+        """Compile the rule files saved in the folder ``path`` by :meth:`to_disk`."""
+        path = Path(path)
+        if not path.is_dir():
+            raise RuleError(f"{path}: saved rules of {self.name} not found")
+        texts = {}
+        for p in sorted(path.iterdir()):
+            if p.is_file():
+                try:
+                    texts[p.name] = p.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise RuleError(f"{p}: cannot read saved rule file ({exc})") from None
+        self._load_from(RuleSource.from_texts(texts, label=str(path)))
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        """The rule files this component read, as bytes."""
+        return srsly.msgpack_dumps(self.rule_texts())
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "RuleComponent":
+        """Compile the rule files saved by :meth:`to_bytes`."""
+        self._load_from(RuleSource.from_texts(srsly.msgpack_loads(data), label=f"<{self.name} rules>"))
+        return self

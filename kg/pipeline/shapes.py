@@ -11,10 +11,16 @@ from spacy.language import Language
 
 from .regexrules import RegexRules
 
-__all__ = ["make_shapes"]
+__all__ = ["ShapeRules", "make_shapes"]
 
 
-@Language.factory("kg_shapes", default_config={"file": "shapes.jsonl", "rules_dir": ""})
-def make_shapes(nlp: Language, name: str, *, file: str, rules_dir: str) -> RegexRules:
-    """Factory of ``kg_shapes``: regex shape rules from ``file`` in the rules folder."""
-    return RegexRules(name, file=file, rules_dir=rules_dir)
+class ShapeRules(RegexRules):
+    """``kg_shapes``: regex shape rules from rules/shapes.jsonl."""
+
+    rule_file = "shapes.jsonl"
+
+
+@Language.factory("kg_shapes", assigns=["doc.spans"])
+def make_shapes(nlp: Language, name: str) -> ShapeRules:
+    """Factory of ``kg_shapes`` (regex shape rules from rules/shapes.jsonl, read by ``initialize``)."""
+    return ShapeRules(nlp, name)

@@ -33,14 +33,17 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 from pathlib import Path
 
 from ..errors import InputError
 from ..records import Paper
+from ..rulefiles import RulesDir
 from .atom import read_atom
 from .common import display_path, input_error, read_head
 from .fields import FieldMap
 from .jsonlines import read_json, read_jsonl
+from .chrome import load_chrome_rules
 from .listing import read_listing
 from .tabular import read_csv
 
@@ -110,13 +113,16 @@ def detect_format(path: str | os.PathLike[str], *, fields: FieldMap | None = Non
 
 
 def read_file(
-    path: str | os.PathLike[str], *, title_field: str | None = None, text_field: str | None = None
+    path: str | os.PathLike[str], *, title_field: str | None = None, text_field: str | None = None,
+    rules_dir: "RulesDir | os.PathLike[str]" = None,
 ) -> Iterator[Paper]:
     """Stream the papers of one file, in file order.
 
     ``title_field`` / ``text_field`` name the title and abstract fields of
     JSON, JSON Lines, CSV and TSV files when they are not among the usual names
     (:mod:`kg.readers.fields`); they are tried first, then the usual names.
+    ``rules_dir``: the rules folder (or :class:`~kg.rulefiles.RuleFolder`) whose
+    page_chrome.jsonl listing dumps are read with (default: kg's rules/).
 
     Raises :class:`InputError` (one line, naming the file) when the file is
     missing, not a regular file, unreadable, empty, binary, not UTF-8, malformed
@@ -132,8 +138,11 @@ def read_file(
         raise input_error(p, "no such file or directory")
     fields = FieldMap(title_field, text_field)
     fmt = detect_format(p, fields=fields)
+    if isinstance(rules_dir, os.PathLike):
+        rules_dir = os.fspath(rules_dir)  # one cache key per folder, whichever way it was named
+    extra = {"rules": load_chrome_rules(rules_dir or None)} if fmt == "listing" else {}
     n = no_text = 0
-    for paper in _READERS[fmt](p, fields=fields):
+    for paper in _READERS[fmt](p, fields=fields, **extra):
         n += 1
         no_text += not paper.text
         yield paper
@@ -213,6 +222,7 @@ def read_papers(
     on_error: Callable[[InputError], None] | None = None,
     title_field: str | None = None,
     text_field: str | None = None,
+    rules_dir: "RulesDir | os.PathLike[str]" = None,
 ) -> Iterator[Paper]:
     """Stream the papers of files and folders, in the order given (folders: sorted, recursive).
 
@@ -220,13 +230,13 @@ def read_papers(
     with the same id, and the graph stage merges it. Only one file is read at a
     time. A folder with no readable file raises :class:`InputError` naming it.
 
-    ``title_field`` / ``text_field``: see :func:`read_file`.
+    ``title_field`` / ``text_field`` / ``rules_dir``: see :func:`read_file`.
 
     ``on_error``: when given, a file that cannot be read is reported to it and
     skipped instead of stopping the run (papers already yielded from that file
     stay yielded).
     """
-    options = {"title_field": title_field, "text_field": text_field}
+    options = {"title_field": title_field, "text_field": text_field, "rules_dir": rules_dir}
     for file in input_files(paths):
         yield from _guarded(file, on_error, options)
 
@@ -256,7 +266,7 @@ def input_files(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
             yield p
 
 
-def _guarded(path: Path, on_error: Callable[[InputError], None] | None, options: dict[str, str | None]) -> Iterator[Paper]:
+def _guarded(path: Path, on_error: Callable[[InputError], None] | None, options: dict[str, Any]) -> Iterator[Paper]:
     if on_error is None:
         yield from read_file(path, **options)
         return

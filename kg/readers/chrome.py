@@ -13,13 +13,11 @@ Anything not listed is handled by the shape rules in :mod:`kg.readers.listing`.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..errors import RuleError
-from ..resources import rules_path
+from ..rulefiles import RuleSource, RulesDir
 
 __all__ = ["ChromeRules", "load_chrome_rules", "DEFAULT_RULES_NAME"]
 
@@ -63,57 +61,40 @@ class ChromeRules:
         return [(p.strip(), g) for p, g in pieces if p.strip()]
 
 
-def _rules_path() -> Path:
-    """The packaged page-chrome rules."""
-    return rules_path() / DEFAULT_RULES_NAME
-
-
 def _phrase_regex(phrase: str) -> str:
     return r"\s*".join(re.escape(w) for w in phrase.split())
 
 
 @functools.lru_cache(maxsize=8)
-def load_chrome_rules(path: str | None = None) -> ChromeRules:
-    """Load and compile page-chrome rules (default: the packaged ``page_chrome.jsonl``).
+def load_chrome_rules(rules_dir: RulesDir = None) -> ChromeRules:
+    """Load and compile the page-chrome rules of ``rules_dir`` (a folder, a
+    :class:`~kg.rulefiles.RuleFolder`, or None for kg's own rules/).
 
-    Raises :class:`RuleError` naming the file, line and rule id for a malformed rule.
+    Read through :mod:`kg.rulefiles` (the file's schema there); raises :class:`RuleError`
+    naming the file, line and rule id for a malformed rule.
     """
-    file = Path(path) if path is not None else _rules_path()
-    try:
-        lines = file.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise RuleError(f"{file}: cannot read page chrome rules ({exc.strerror or exc})") from None
+    source = RuleSource.from_folder(rules_dir or None)
     phrases: set[str] = set()
     regexes: list[re.Pattern[str]] = []
     glued: list[str] = []
     glued_phrases: list[str] = []
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            rule = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise RuleError(f"{file}:{lineno}: not valid JSON ({exc.msg})") from None
-        rid = rule.get("id") if isinstance(rule, dict) else None
-        if not isinstance(rule, dict) or not isinstance(rid, str) or not rid:
-            raise RuleError(f"{file}:{lineno}: a rule must be an object with an \"id\"")
+    for rule in source.rules(DEFAULT_RULES_NAME):
+        rid, at = rule["id"], rule["_where"]
         pattern, regex = rule.get("pattern"), rule.get("regex")
         if (pattern is None) == (regex is None):
-            raise RuleError(f"{file}:{lineno}: rule {rid} needs exactly one of \"pattern\" or \"regex\"")
+            raise RuleError(f"{at}: rule {rid} needs exactly one of \"pattern\" or \"regex\"")
         if pattern is not None:
-            if not isinstance(pattern, str) or not pattern.strip():
-                raise RuleError(f"{file}:{lineno}: rule {rid} has an empty or non-string \"pattern\"")
+            if not pattern.strip():
+                raise RuleError(f"{at}: rule {rid} has an empty \"pattern\"")
             phrases.add(" ".join(pattern.lower().split()))
             if rule.get("glued"):
                 glued.append(_phrase_regex(pattern))
                 glued_phrases.append(" ".join(pattern.lower().split()))
         else:
-            if not isinstance(regex, str):
-                raise RuleError(f"{file}:{lineno}: rule {rid} has a non-string \"regex\"")
             try:
                 regexes.append(re.compile(regex, re.IGNORECASE))
             except re.error as exc:
-                raise RuleError(f"{file}:{lineno}: rule {rid} has a bad regex ({exc})") from None
+                raise RuleError(f"{at}: rule {rid} has a bad regex ({exc})") from None
     # longest first, so a phrase containing a shorter one is cut whole
     glued.sort(key=len, reverse=True)
     return ChromeRules(
