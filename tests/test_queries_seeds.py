@@ -70,10 +70,26 @@ def test_queries_seeds_methods_on_dataset_follow_evaluated_on(store, seeds_graph
     assert expected and expected <= got
 
 
-def test_queries_seeds_metrics_for_task_include_measured_by(store, seeds_graph):
+def test_queries_seeds_metrics_for_task_match_the_graph(store, seeds_graph):
+    """Every (task, metric) the query answers, and only those, follows from the graph by one of its
+    three paths: a measured_by edge, a finding set on the task (or on a benchmark for it), or a
+    paper that mentions the task and reports a finding in the metric."""
+    g = seeds_graph
     got = {(node_id(r["t"]), node_id(r["metric"])) for r in rows(store, "metrics-for-task")}
-    measured = {(u, v) for u, v, _ in edges(seeds_graph, "measured_by") if seeds_graph.nodes[u]["type"] == "Task"}
-    assert measured and measured <= got
+    is_task = {n for n, t in g.nodes(data="type") if t == "Task"}
+    metric_of = {u: {v for _, v, k in g.out_edges(u, keys=True) if k == "metric"} for u, t in g.nodes(data="type") if t == "Finding"}
+    expected = {(u, v) for u, v, _ in edges(g, "measured_by") if u in is_task}
+    benchmarks = {}
+    for d, t, _ in edges(g, "benchmark_for"):
+        benchmarks.setdefault(d, set()).add(t)
+    for f, s, _ in edges(g, "setting"):
+        for t in ({s} & is_task) | benchmarks.get(s, set()):
+            expected |= {(t, m) for m in metric_of.get(f, ())}
+    for p, f, _ in edges(g, "reports"):
+        tasks = {v for _, v, k in g.out_edges(p, keys=True) if k == "mentions" and v in is_task}
+        expected |= {(t, m) for t in tasks for m in metric_of.get(f, ())}
+    assert expected, "the seeds' graph should link some task to a metric"
+    assert got == expected
 
 
 def test_queries_seeds_entity_evidence_text_is_the_papers_text_at_the_offsets(store, seeds_graph):
