@@ -191,6 +191,18 @@ def _type_ok(value: Any, expected: type) -> bool:
     return isinstance(value, expected)
 
 
+def _check_keys(obj: dict, fields: Mapping[str, type], what: str) -> None:
+    """Every key of ``obj`` is one of ``fields``, of its type (a list: of strings); RuleError naming ``what``."""
+    for key, value in obj.items():
+        expected = fields.get(key)
+        if expected is None:
+            raise RuleError(f"{what} has unknown key {key!r} (expected one of {', '.join(fields)})")
+        if not _type_ok(value, expected):
+            raise RuleError(f"{what} {key} must be {_TYPE_NAMES[expected]}")
+        if expected is list and not all(isinstance(x, str) for x in value):
+            raise RuleError(f"{what} {key} must be a list of strings")
+
+
 def parse_rules(text: str, where: str, schema: RuleFileSchema) -> list[dict]:
     """The rules of one JSONL ``text`` (named ``where`` in errors), each validated against ``schema``.
 
@@ -215,26 +227,11 @@ def parse_rules(text: str, where: str, schema: RuleFileSchema) -> list[dict]:
         for key in schema.required:
             if key not in rule or rule[key] in ("", None):
                 raise RuleError(f"{at}: rule {rid} lacks {key!r}")
-        for key, value in rule.items():
-            expected = schema.fields.get(key)
-            if expected is None:
-                raise RuleError(f"{at}: rule {rid} has unknown key {key!r} (a {schema.name} rule has "
-                                f"{', '.join(schema.fields)})")
-            if not _type_ok(value, expected):
-                raise RuleError(f"{at}: rule {rid} {key} must be {_TYPE_NAMES[expected]}")
+        _check_keys(rule, schema.fields, f"{at}: rule {rid}")
         if schema.labels is not None and "label" in rule and rule["label"] not in schema.labels:
             raise RuleError(f"{at}: rule {rid} has unknown label {rule['label']!r} (expected one of {', '.join(schema.labels)})")
-        pattern = rule.get("pattern")
-        if isinstance(pattern, dict):
-            for key, value in pattern.items():
-                expected = schema.pattern_fields.get(key)
-                if expected is None:
-                    raise RuleError(f"{at}: rule {rid} pattern has unknown key {key!r} (expected "
-                                    f"{', '.join(schema.pattern_fields)})")
-                if not _type_ok(value, expected):
-                    raise RuleError(f"{at}: rule {rid} pattern {key} must be {_TYPE_NAMES[expected]}")
-                if expected is list and not all(isinstance(x, str) for x in value):
-                    raise RuleError(f"{at}: rule {rid} pattern {key} must be a list of strings")
+        if isinstance(rule.get("pattern"), dict):
+            _check_keys(rule["pattern"], schema.pattern_fields, f"{at}: rule {rid} pattern")
         rule["_line"] = n
         rule["_where"] = at
         out.append(rule)

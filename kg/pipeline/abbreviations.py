@@ -19,7 +19,6 @@ from spacy.tokens import Doc, Span
 from ..rulefiles import RuleSource
 from .candidates import add_char_candidate, candidate_records, doc_text
 from .doctokens import token_starts, token_texts
-from .extensions import register_extensions
 from .normalize import singular
 from .rules import RuleComponent
 
@@ -128,10 +127,7 @@ def _last_words_start(text: str, k: int) -> int | None:
 class AbbreviationDetector(RuleComponent):
     """Find acronym definitions, type them, and propose both forms and later uses."""
 
-    def __init__(self, nlp: Language, name: str = "kg_abbreviations"):
-        self.nlp = nlp
-        self.name = name
-        register_extensions()
+    default_name = "kg_abbreviations"
 
     def load(self, source: RuleSource) -> None:
         """Read the head nouns that type a long form (rules/head_nouns.jsonl)."""

@@ -17,6 +17,7 @@ __all__ = ["ContextRules", "make_context"]
 class ContextRules(RegexRules):
     """``kg_context``: regex context rules from rules/context.jsonl."""
 
+    default_name = "kg_context"
     rule_file = "context.jsonl"
 
 

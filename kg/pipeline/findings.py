@@ -35,7 +35,6 @@ from ..rulefiles import RuleSource
 from ..schema import types_with_role
 from .candidates import doc_text
 from .doctokens import char_token_span, sentence_bounds, token_lower, token_starts, token_texts
-from .extensions import register_extensions
 from .rules import RuleComponent
 
 __all__ = ["FindingExtractor", "make_findings"]
@@ -67,10 +66,7 @@ def _named(span: Span) -> bool:
 class FindingExtractor(RuleComponent):
     """Fill ``doc._.kg_findings`` with one dict (kg.records.Finding fields) per quantified claim."""
 
-    def __init__(self, nlp: Language, name: str = "kg_findings"):
-        self.nlp = nlp
-        self.name = name
-        register_extensions()
+    default_name = "kg_findings"
 
     def load(self, source: RuleSource) -> None:
         """Read the direction rules (rules/findings.jsonl) and the settings (rules/findings_settings.json)."""

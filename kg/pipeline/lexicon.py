@@ -26,9 +26,7 @@ LEXICON_FILES = "lexicon_*.jsonl"
 class LexiconMatcher(RuleComponent):
     """Propose every lexicon name found in the text as a candidate mention."""
 
-    def __init__(self, nlp: Language, name: str = "kg_lexicon"):
-        self.nlp = nlp
-        self.name = name
+    default_name = "kg_lexicon"
 
     def load(self, source: RuleSource) -> None:
         """Compile the names of every ``lexicon_*.jsonl`` file into two phrase matchers."""

@@ -18,7 +18,6 @@ from spacy.tokens import Doc
 
 from ..lineage import LineageWords, ModelName, parse_model_name
 from ..rulefiles import RuleSource
-from .extensions import register_extensions
 from .rules import RuleComponent
 
 __all__ = ["LineageParser", "make_lineage"]
@@ -32,10 +31,7 @@ MODEL_LEXICON = "lexicon_model.jsonl"
 class LineageParser(RuleComponent):
     """Set ``doc._.kg_lineage`` for the Model entities whose names parse as variants."""
 
-    def __init__(self, nlp: Language, name: str = "kg_lineage"):
-        self.nlp = nlp
-        self.name = name
-        register_extensions()
+    default_name = "kg_lineage"
 
     def load(self, source: RuleSource) -> None:
         """Read rules/lineage.json and the names of rules/lexicon_model.jsonl (when there)."""

@@ -24,7 +24,6 @@ from ..errors import RuleError
 from ..rulefiles import RuleSource
 from ..schema import types_with_role
 from .doctokens import sentence_bounds, token_lower
-from .extensions import register_extensions
 from .rules import RuleComponent
 
 __all__ = ["PaperLinker", "make_links"]
@@ -80,11 +79,11 @@ def _named(span: Span) -> bool:
 class PaperLinker(RuleComponent):
     """Fill ``doc._.kg_links`` with (label, span, rule id) tuples."""
 
-    def __init__(self, nlp: Language, name: str = "kg_links", *, max_proposes: int = 2):
-        self.nlp = nlp
-        self.name = name
+    default_name = "kg_links"
+
+    def __init__(self, nlp: Language, name: str | None = None, *, max_proposes: int = 2):
+        super().__init__(nlp, name)
         self.max_proposes = max_proposes
-        register_extensions()
 
     def load(self, source: RuleSource) -> None:
         """Index the cue phrases of rules/links.jsonl by their last token."""

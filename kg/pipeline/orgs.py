@@ -63,9 +63,7 @@ class _Caps:
 class OrgFinder(RuleComponent):
     """Add Organization spans found by shape and cue words to ``doc.ents``."""
 
-    def __init__(self, nlp: Language, name: str = "kg_orgs"):
-        self.nlp = nlp
-        self.name = name
+    default_name = "kg_orgs"
 
     def load(self, source: RuleSource) -> None:
         """Read the head words, lead words and list cues of rules/orgs.jsonl."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..rulefiles import RuleSource
@@ -98,10 +97,6 @@ class RegexRules(RuleComponent):
 
     #: the rule file under rules/ (set by each component that runs regex rules)
     rule_file: str = ""
-
-    def __init__(self, nlp: Language, name: str):
-        self.nlp = nlp
-        self.name = name
 
     def load(self, source: RuleSource) -> None:
         """Compile the rules of ``rule_file``, with the macros and filter words they use."""

@@ -25,7 +25,6 @@ from ..errors import RuleError
 from ..rulefiles import RuleSource
 from ..schema import NODE_TYPES, relation_keys
 from .doctokens import sentence_bounds, token_lower
-from .extensions import register_extensions
 from .rules import RuleComponent
 
 __all__ = ["RelationExtractor", "make_relations", "RELATION_LABELS", "CLASS_OF", "load_relation_rules"]
@@ -178,10 +177,7 @@ def _cue_matches(gap: tuple[str, ...], cue: tuple[tuple[str, ...], ...], where: 
 class RelationExtractor(RuleComponent):
     """Fill ``doc._.kg_relations`` with (head, tail, label, rule id) from cue rules."""
 
-    def __init__(self, nlp: Language, name: str = "kg_relations"):
-        self.nlp = nlp
-        self.name = name
-        register_extensions()
+    default_name = "kg_relations"
 
     def load(self, source: RuleSource) -> None:
         """Compile rules/relations.jsonl and index the rules by the types of the two mentions they join."""

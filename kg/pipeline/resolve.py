@@ -23,7 +23,6 @@ from spacy.tokens import Doc, Span
 
 from ..rulefiles import RuleSource
 from .candidates import candidate_records, doc_text
-from .extensions import register_extensions
 from .regexrules import load_filters, load_macros
 from .rules import RuleComponent
 from .doctokens import token_lower, token_spaces, token_starts, token_texts
@@ -43,10 +42,7 @@ _ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ic|ive|wise|ous|ary)")
 class Resolver(RuleComponent):
     """Pick non-overlapping entities from ``doc.spans["kg_candidates"]``."""
 
-    def __init__(self, nlp: Language, name: str = "kg_resolve"):
-        self.nlp = nlp
-        self.name = name
-        register_extensions()
+    default_name = "kg_resolve"
 
     def load(self, source: RuleSource) -> None:
         """Read the rule priorities, the filter word sets and the name-suffix macro."""

@@ -27,6 +27,7 @@ from spacy.tokens import Doc
 
 from ..errors import RuleError
 from ..rulefiles import RuleSource, RulesDir
+from .extensions import register_extensions
 
 __all__ = ["RuleError", "RuleComponent", "compile_regex"]
 
@@ -42,13 +43,18 @@ def compile_regex(pattern: str, *, where: str, flags: int = 0) -> re.Pattern:
 class RuleComponent:
     """Base of kg's rule-driven spaCy components (see the module docstring).
 
-    Subclasses set ``name`` and implement :meth:`load` (compile the rules read from
-    a :class:`~kg.rulefiles.RuleSource`) and :meth:`process` (the work on one Doc).
+    Subclasses set ``default_name`` and implement :meth:`load` (compile the rules read
+    from a :class:`~kg.rulefiles.RuleSource`) and :meth:`process` (the work on one Doc).
     """
 
-    name: str = ""
-    nlp: Language | None = None
+    #: the component's name when none is given (its factory's name)
+    default_name: str = ""
     _texts: dict[str, str] | None = None
+
+    def __init__(self, nlp: Language | None, name: str | None = None):
+        self.nlp = nlp
+        self.name = name or self.default_name
+        register_extensions()
 
     # ----------------------------------------------------------- rules in
     def initialize(self, get_examples: Callable[[], Iterable] | None = None, *, nlp: Language | None = None,

@@ -17,6 +17,7 @@ __all__ = ["ShapeRules", "make_shapes"]
 class ShapeRules(RegexRules):
     """``kg_shapes``: regex shape rules from rules/shapes.jsonl."""
 
+    default_name = "kg_shapes"
     rule_file = "shapes.jsonl"
 
 
