@@ -64,8 +64,9 @@ class Paper:
 class Mention:
     """An entity mention: ``content[start:end]`` tagged ``label`` by rule ``rule``.
 
-    ``key`` is the normalised form the graph merges on (see kg.pipeline.normalize);
-    ``sent`` indexes ``PaperExtraction.sentences``.
+    ``text`` is the name as the pipeline read it (kg.textnorm: "Fréchet" where the content
+    writes ``Fr\\'echet``); ``key`` is the normalised form the graph merges on (see
+    kg.pipeline.normalize); ``sent`` indexes ``PaperExtraction.sentences``.
     """
 
     start: int
