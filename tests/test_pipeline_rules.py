@@ -7,6 +7,7 @@ import pytest
 
 from kg.errors import KGError, RuleError
 from kg.pipeline import load_pipeline
+from kg.pipeline.regexrules import balanced
 from kg.pipeline.rules import read_rules, rules_path
 
 
@@ -71,3 +72,19 @@ def test_rules_dir_lexicon_is_used(tmp_path):
 def test_rules_packaged_files_valid(name):
     rules = read_rules(rules_path() / name, labels=None)
     assert rules and all(r["id"] for r in rules)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("GPT-4 (OpenAI", "GPT-4"),
+        ("Frechet Inception Distance (FID", "Frechet Inception Distance"),
+        ("CNN)-based", ""),
+        ("R(2+1)D network", "R(2+1)D network"),
+        ("ImageNet [1k]", "ImageNet [1k]"),
+        ("plain name", "plain name"),
+    ],
+)
+def test_rules_balanced_cuts_a_half_bracketed_name(text, expected):
+    s, e = balanced(text, 0, len(text))
+    assert text[s:e] == expected
