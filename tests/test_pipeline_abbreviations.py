@@ -78,6 +78,8 @@ def test_abbreviations_is_short_form(text, expected):
         ("We train a convolutional neural network (CNN)-based encoder.", "CNN", "convolutional neural network"),
         ("Vision Transformer (ViT)-style models are large.", "ViT", "Vision Transformer"),
         ("We report the Frechet Inception Distance(FID) of samples.", "FID", "Frechet Inception Distance"),
+        ("We compare a Convolutional Neural Network (CNN)and a ResNet-like CNN)and more.", "CNN",
+         "Convolutional Neural Network"),
     ],
 )
 def test_abbreviations_forms_keep_no_bracket(nlp, text, short, long):

@@ -238,7 +238,7 @@ class AbbreviationDetector:
         if defined:
             taken = {(s.start_char, s.end_char) for pair in aliases for s in pair[:2]}
             for start, end, base in find_uses(text, defined):
-                if (start, end) in taken:
+                if (start, end) in taken or not _whole_tokens_balanced(doc, start, end):
                     continue
                 label, _ = defined[base]
                 add_char_candidate(doc, start, end, label, "abbr.use")

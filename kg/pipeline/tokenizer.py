@@ -31,12 +31,14 @@ __all__ = ["KGTokenizer", "SizeStopSuffix", "SIZE_FULL_STOP", "BRACKET_INFIXES",
 #: digits or two capitals), which would put the stop inside the model name
 SIZE_FULL_STOP = r"(?<=[0-9][A-Z])\.$"
 #: infixes over spaCy's English ones: a bracket glued to a word is its own token, so an
-#: acronym defined in "convolutional neural network (CNN)-based" or "Distance(FID)" is the
-#: token "CNN" / "FID", not "CNN)-based" / "Distance(FID" (spaCy splits "-" only between letters)
+#: acronym defined in "convolutional neural network (CNN)-based", "Distance(FID)" or "(CNN)and"
+#: is the token "CNN" / "FID", not "CNN)-based" / "Distance(FID" (spaCy splits "-" only between
+#: letters); "R(2+1)D" stays one token
 BRACKET_INFIXES = (
     r"(?<=[A-Za-z0-9])[)\]](?=-[A-Za-z])",  # "CNN)-based": the bracket ...
     r"(?<=[)\]])-(?=[A-Za-z])",  # ... and the hyphen after it
     r"(?<=[a-z]{2})\((?=[A-Z])",  # "Distance(FID": an opening bracket glued to a word
+    r"(?<=[A-Za-z0-9]{2})\)(?=[a-z]{2})",  # "(CNN)and": a closing one glued to the next word
 )
 #: ``doc.user_data`` key of the text the tokenizer read
 TEXT_KEY = "kg_text"
