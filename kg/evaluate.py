@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, RuleError
 from .readers.common import clean_text, text_lines
-from .records import Paper, PaperExtraction
+from .records import Mention, Paper, PaperExtraction
 from .resources import rules_path
 
 if TYPE_CHECKING:
@@ -458,11 +458,14 @@ def dygie_to_gold(rec: dict, *, where: str = "", corpus: str | None = None) -> G
 def extraction_to_dict(ext: PaperExtraction) -> dict[str, Any]:
     """One extraction as the plain JSON object ``kg extract`` writes per line.
 
-    ``{"id", "entities": [{"start", "end", "label", "text", "rule"}],
+    ``{"id", "entities": [{"start", "end", "label", "text", "rule", "raw"?}],
     "relations": [{"head", "tail", "label", "rule"}], "aliases": [{"short", "long", "rule"}],
     "findings": [{<Finding fields>, "sentence"}]}``; relation and alias ends index
-    ``entities``, offsets are into ``Paper.content``.
+    ``entities``, offsets are into ``Paper.content``. An entity's ``text`` is the name as the
+    pipeline read it (:mod:`kg.textnorm`: "Fréchet"); where the content at its offsets is
+    written otherwise (``Fr\\'echet``), ``raw`` holds that.
     """
+    content = ext.paper.content
     findings = []
     for f in ext.findings:
         d = dataclasses.asdict(f)
@@ -471,13 +474,20 @@ def extraction_to_dict(ext: PaperExtraction) -> dict[str, Any]:
         findings.append(d)
     return {
         "id": ext.paper.id,
-        "entities": [
-            {"start": m.start, "end": m.end, "label": m.label, "text": m.text, "rule": m.rule} for m in ext.mentions
-        ],
+        "entities": [_entity_dict(m, content) for m in ext.mentions],
         "relations": [{"head": r.head, "tail": r.tail, "label": r.label, "rule": r.rule} for r in ext.relations],
         "aliases": [{"short": a.short, "long": a.long, "rule": a.rule} for a in ext.aliases],
         "findings": findings,
     }
+
+
+def _entity_dict(m: Mention, content: str) -> dict[str, Any]:
+    """One mention as an ``entities`` item of :func:`extraction_to_dict`."""
+    out: dict[str, Any] = {"start": m.start, "end": m.end, "label": m.label, "text": m.text, "rule": m.rule}
+    raw = content[m.start:m.end]
+    if raw != m.text:
+        out["raw"] = raw
+    return out
 
 
 def read_predictions(path: str | Path) -> dict[str, dict]:
@@ -519,9 +529,10 @@ def _pred_spans(doc: GoldDoc, rec: dict) -> list[Span]:
             raise InputError(f"{where}: entities[{i}] needs integer \"start\", \"end\" and a \"label\"") from None
         if not 0 <= s < t <= len(doc.text):
             raise InputError(f"{where}: entities[{i}] offsets {s}-{t} are outside the gold text of {doc.id!r}")
-        if "text" in e and e["text"] != doc.text[s:t]:
+        written = e.get("raw", e.get("text"))  # "raw": the content at the offsets, where the name differs
+        if written is not None and written != doc.text[s:t]:
             raise InputError(
-                f"{where}: entities[{i}] text {e['text']!r} differs from the gold text {doc.text[s:t]!r} "
+                f"{where}: entities[{i}] text {written!r} differs from the gold text {doc.text[s:t]!r} "
                 f"at {s}-{t}; were the predictions made on other text?"
             )
         spans.append(Span(s, t, label, doc.text[s:t]))

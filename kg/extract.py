@@ -11,6 +11,10 @@ covers that prefix, with offsets into the full ``Paper.content`` as always. Each
 such paper, and each paper whose runaway punctuation or overlong words the
 tokenizer had to break, gets one warning on ``logging.getLogger("kg")``:
 ``"<file>: paper <id>: <what happened>"``.
+
+The pipeline reads :func:`kg.textnorm.normalize_text` of the content (LaTeX markup,
+accents and Unicode forms written plainly: ``\\textit{Linformer}`` reads "Linformer"); the
+records keep the normalised mention texts, and every offset is mapped back to ``Paper.content``.
 """
 
 from __future__ import annotations
@@ -22,12 +26,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .records import Alias, Finding, Mention, Paper, PaperExtraction, PaperLink, Relation
+from .textnorm import NormText, normalize_text
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
-__all__ = ["extract", "extract_one", "doc_to_extraction", "bounded_content"]
+__all__ = ["extract", "extract_one", "doc_to_extraction", "bounded_content", "reading"]
 
 log = logging.getLogger("kg")
 
@@ -40,14 +45,20 @@ def extract(
     ``max_chars`` (default :data:`kg.pipeline.guard.MAX_CHARS`) bounds the text read per
     paper; a longer one is cut and logged (module docstring), never an error.
     """
-    stream = ((bounded_content(p, max_chars), p) for p in papers)
-    for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
-        yield _checked(doc, paper)
+    stream = ((norm.text, (p, norm)) for p in papers for norm in (reading(p, max_chars),))
+    for doc, (paper, norm) in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+        yield _checked(doc, paper, norm)
 
 
 def extract_one(nlp: "Language", paper: Paper, *, max_chars: int | None = None) -> PaperExtraction:
     """Extract a single paper (convenient for tests and per-paper workers)."""
-    return _checked(nlp(bounded_content(paper, max_chars)), paper)
+    norm = reading(paper, max_chars)
+    return _checked(nlp(norm.text), paper, norm)
+
+
+def reading(paper: Paper, max_chars: int | None = None) -> NormText:
+    """What the pipeline reads of ``paper``: its :func:`bounded_content`, normalised, with the offset map."""
+    return normalize_text(bounded_content(paper, max_chars))
 
 
 def bounded_content(paper: Paper, max_chars: int | None = None) -> str:
@@ -64,25 +75,32 @@ def bounded_content(paper: Paper, max_chars: int | None = None) -> str:
     return content[:cut]
 
 
-def _checked(doc: "Doc", paper: Paper) -> PaperExtraction:
+def _checked(doc: "Doc", paper: Paper, norm: NormText) -> PaperExtraction:
     """``doc_to_extraction``, logging when the tokenizer had to break runaway runs in the text."""
     text = doc.user_data.get("kg_text")
-    if text is not None and not paper.content.startswith(text):
-        changed = sum(1 for a, b in zip(text, paper.content) if a != b)
+    if text is not None and text != norm.text:
+        changed = sum(1 for a, b in zip(text, norm.text) if a != b)
         log.warning("%s: paper %s: %s characters of runaway punctuation or overlong words read as spaces",
                     paper.source or "<input>", paper.id, f"{changed:,}")
-    return doc_to_extraction(doc, paper)
+    return doc_to_extraction(doc, paper, norm)
 
 
-def doc_to_extraction(doc: "Doc", paper: Paper) -> PaperExtraction:
-    """Convert a processed Doc into records; spans become indices into ``mentions``."""
-    from .pipeline.doctokens import sentence_bounds
+def doc_to_extraction(doc: "Doc", paper: Paper, norm: NormText | None = None) -> PaperExtraction:
+    """Convert a processed Doc into records; spans become indices into ``mentions``.
+
+    ``norm``: the normalisation ``doc`` was made from (:func:`reading`); its offsets are
+    mapped back to ``paper.content``. Without it, ``doc``'s text must be ``paper.content``.
+    """
+    from .pipeline.doctokens import sentence_bounds, token_texts
 
     bounds = sentence_bounds(doc)
     n_tok = len(doc)
-    # character offsets from the token index array, without a Span per sentence
+    # character offsets from the token index array, without a Span per sentence; a sentence
+    # does not start with the blank line before it (spaCy puts it there: "\n\nAbstract ...")
     idx = doc.to_array("IDX").tolist() if n_tok else []
-    sentences = [(idx[a], idx[b - 1] + len(doc[b - 1])) for a, b in bounds] or [(0, 0)]
+    texts = token_texts(doc) if n_tok else []
+    sentences = [(idx[a + 1] if b - a > 1 and texts[a].isspace() else idx[a], idx[b - 1] + len(texts[b - 1]))
+                 for a, b in bounds] or [(0, 0)]
     sent_tok_starts = [a for a, _ in bounds]
     sent_char_starts = [a for a, _ in sentences]
 
@@ -135,6 +153,31 @@ def doc_to_extraction(doc: "Doc", paper: Paper) -> PaperExtraction:
         ext.findings.append(
             Finding(sent=sent, subject=subject, metric_mention=metric_mention, settings=settings, **f)
         )
+    return ext if norm is None or norm.identity else _to_original(ext, norm)
+
+
+def _to_original(ext: PaperExtraction, norm: NormText) -> PaperExtraction:
+    """``ext`` with every character offset mapped from the normalised text to ``Paper.content``."""
+    from dataclasses import replace
+
+    content = ext.paper.content
+    sentences = []
+    for s, e in ext.sentences:
+        # a sentence takes the markup around it ("$", "\\textit{"), not the whitespace
+        s, e = norm.cover(s, e)
+        while s < e and content[s].isspace():
+            s += 1
+        while e > s and content[e - 1].isspace():
+            e -= 1
+        sentences.append((s, e))
+    ext.sentences = sentences
+
+    def moved(record):
+        start, end = norm.to_original(record.start, record.end)
+        return replace(record, start=start, end=end)
+
+    ext.mentions = [moved(m) for m in ext.mentions]
+    ext.findings = [moved(f) for f in ext.findings]
     return ext
 
 

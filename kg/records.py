@@ -84,9 +84,11 @@ class ModelName:
 class Mention:
     """An entity mention: ``content[start:end]`` tagged ``label`` by rule ``rule``.
 
-    ``key`` is the normalised form the graph merges on (see kg.pipeline.normalize; a
-    model variant's is its ``lineage.key``); ``sent`` indexes ``PaperExtraction.sentences``;
-    ``lineage`` is the parse of a Model name that reads as a variant (the ``kg_lineage`` step).
+    ``text`` is the name as the pipeline read it (kg.textnorm: "Fréchet" where the content
+    writes ``Fr\\'echet``); ``key`` is the normalised form the graph merges on (see
+    kg.pipeline.normalize; a model variant's is its ``lineage.key``); ``sent`` indexes
+    ``PaperExtraction.sentences``; ``lineage`` is the parse of a Model name that reads as a
+    variant (the ``kg_lineage`` step).
     """
 
     start: int

@@ -428,3 +428,32 @@ def test_evaluate_extraction_to_dict():
     assert d["findings"][0]["sentence"] == "BERT beats ELMo by 3% on GLUE."
     assert d["findings"][0]["settings"] == [1] and d["findings"][0]["value"] == 3.0
     json.dumps(d)  # plain JSON all the way down
+
+
+def test_evaluate_predictions_on_latex_text_score_at_original_offsets(tmp_path, mappings):
+    # kg eval runs the pipeline on normalised text and scores at the gold text's own offsets
+    from kg.evaluate import evaluate_file
+    from kg.pipeline import load_pipeline
+
+    text = r"We propose \textit{Linformer}, and evaluate on the Fr\'echet Inception Distance (FID)."
+    gold = [span(text, "Linformer", "Method")]
+    path = tmp_path / "gold.jsonl"
+    record = {"id": "d", "corpus": "gsap", "text": text,
+              "entities": [{"start": g.start, "end": g.end, "label": g.label} for g in gold]}
+    path.write_text(json.dumps(record) + "\n")
+    reports = evaluate_file(path, nlp=load_pipeline())
+    exact = report_to_json(reports)["gsap"]["entities"]["exact"]["per_label"]["Method"]
+    assert exact["tp"] == 1
+
+
+def test_evaluate_prediction_raw_text_is_checked(mappings):
+    text = r"We use Fr\'echet scores"
+    doc = GoldDoc("d", "gsap", text, [], where="g.jsonl:1")
+    at = text.index("Fr")
+    good = {"id": "d", "entities": [{"start": at, "end": at + 9, "label": "Method", "text": "Fréchet",
+                                     "raw": r"Fr\'echet", "rule": "t"}]}
+    evaluate([doc], {"d": good}, mappings)
+    bad = {"id": "d", "entities": [{"start": at, "end": at + 9, "label": "Method", "text": "Fréchet",
+                                    "raw": "Frechet!!", "rule": "t"}]}
+    with pytest.raises(InputError, match="differs from the gold text"):
+        evaluate([doc], {"d": bad}, mappings)

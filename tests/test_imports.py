@@ -28,9 +28,10 @@ KG = Path(__file__).resolve().parent.parent / "kg"
 #: bottom first; a name covers that module and, for a package, every module under it
 LAYERS: tuple[tuple[str, ...], ...] = (
     # plain records, errors, atomic files, packaged data, IRIs, the progress line: import nothing of kg above
-    # and the schema tables with the value converters they use, and the one reader of rule files
+    # and the schema tables with the value converters they use, the one reader of rule files, and
+    # LaTeX/Unicode text normalisation
     ("kg.errors", "kg.records", "kg.io", "kg.resources", "kg.namespaces", "kg.progress", "kg.version", "kg.schema", "kg.values",
-     "kg.rulefiles"),
+     "kg.rulefiles", "kg.textnorm"),
     # text in: files -> Paper records; the spaCy pipeline; model-name parsing (rules data only)
     ("kg.readers", "kg.pipeline", "kg.lineage"),
     # Doc -> PaperExtraction

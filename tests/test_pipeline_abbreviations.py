@@ -69,3 +69,22 @@ def test_abbreviations_find_long_form(short, before, expected):
 @pytest.mark.parametrize("text,expected", [("SAE", True), ("SAEs", True), ("e.g.", False), ("see", False), ("GPT-4o", True)])
 def test_abbreviations_is_short_form(text, expected):
     assert is_short_form(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text,short,long",
+    [
+        # a bracket glued to the next word is its own token, so the acronym is not "CNN)-based"
+        ("We train a convolutional neural network (CNN)-based encoder.", "CNN", "convolutional neural network"),
+        ("Vision Transformer (ViT)-style models are large.", "ViT", "Vision Transformer"),
+        ("We report the Frechet Inception Distance(FID) of samples.", "FID", "Frechet Inception Distance"),
+        ("We compare a Convolutional Neural Network (CNN)and a ResNet-like CNN)and more.", "CNN",
+         "Convolutional Neural Network"),
+    ],
+)
+def test_abbreviations_forms_keep_no_bracket(nlp, text, short, long):
+    doc = nlp(text)
+    pairs = [(s.text, l.text) for s, l, _ in doc._.kg_aliases]
+    assert (short, long) in pairs
+    for ent in doc.ents:
+        assert ent.text.count("(") == ent.text.count(")"), ent.text

@@ -10,6 +10,7 @@ import pytest
 
 from kg.errors import KGError, RuleError
 from kg.pipeline import PIPELINE, load_pipeline
+from kg.pipeline.regexrules import balanced
 from kg.pipeline.rules import RuleComponent
 from kg.resources import rules_path
 from kg.rulefiles import RULE_FILES, RuleFolder, RuleSource, read_rules, read_settings, schema_for, schema_table
@@ -17,6 +18,7 @@ from kg.rulefiles import RULE_FILES, RuleFolder, RuleSource, read_rules, read_se
 README = Path(__file__).resolve().parent.parent / "rules" / "README.md"
 #: files in rules/ that are not read by the pipeline or the readers (kg eval's label mapping)
 NOT_RULE_FILES = {"eval_mappings.json"}
+from kg.pipeline.regexrules import balanced
 
 
 def copy_rules(tmp_path):
@@ -191,3 +193,19 @@ def test_rules_folder_snapshot_is_picklable_and_keyed_by_content(tmp_path):
     assert pickle.loads(pickle.dumps(a)) == a
     (folder / "macros.jsonl").write_text((folder / "macros.jsonl").read_text() + "\n// changed\n")
     assert RuleFolder.read(folder) != b
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("GPT-4 (OpenAI", "GPT-4"),
+        ("Frechet Inception Distance (FID", "Frechet Inception Distance"),
+        ("CNN)-based", ""),
+        ("R(2+1)D network", "R(2+1)D network"),
+        ("ImageNet [1k]", "ImageNet [1k]"),
+        ("plain name", "plain name"),
+    ],
+)
+def test_rules_balanced_cuts_a_half_bracketed_name(text, expected):
+    s, e = balanced(text, 0, len(text))
+    assert text[s:e] == expected

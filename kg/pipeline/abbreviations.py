@@ -18,8 +18,9 @@ from spacy.tokens import Doc, Span
 
 from ..rulefiles import RuleSource
 from .candidates import add_char_candidate, candidate_records, doc_text
-from .doctokens import token_starts, token_texts
+from .doctokens import char_token_span, token_starts, token_texts
 from .normalize import singular
+from .regexrules import balanced
 from .rules import RuleComponent
 
 __all__ = ["AbbreviationDetector", "make_abbreviations", "find_long_form", "find_uses"]
@@ -124,6 +125,17 @@ def _last_words_start(text: str, k: int) -> int | None:
     return text.find(parts[1], len(parts[0]))
 
 
+def _whole_tokens_balanced(doc: Doc, start: int, end: int) -> bool:
+    """Whether the whole tokens over characters ``start:end`` (what a candidate there covers) are
+    free of unbalanced brackets."""
+    span = char_token_span(doc, start, end)
+    if span is None:
+        return False
+    starts, texts = token_starts(doc), token_texts(doc)
+    a, b = starts[span[0]], starts[span[1] - 1] + len(texts[span[1] - 1])
+    return balanced(doc_text(doc), a, b) == (a, b)
+
+
 class AbbreviationDetector(RuleComponent):
     """Find acronym definitions, type them, and propose both forms and later uses."""
 
@@ -209,6 +221,8 @@ class AbbreviationDetector(RuleComponent):
             long_text = text[long_span[0]:long_span[1]]
             if len(long_text.split()) < 2 and "-" not in long_text:
                 continue
+            if not (_whole_tokens_balanced(doc, *long_span) and _whole_tokens_balanced(doc, *short_span)):
+                continue  # a token runs across the parenthesis ("Distance(FID"): the forms would keep it
             # the head noun says what kind of thing the long form names; else trust a proposal on either form
             label = self.head_label(long_text) or proposed(long_span) or proposed(short_span)
             if label is None:
@@ -224,7 +238,7 @@ class AbbreviationDetector(RuleComponent):
         if defined:
             taken = {(s.start_char, s.end_char) for pair in aliases for s in pair[:2]}
             for start, end, base in find_uses(text, defined):
-                if (start, end) in taken:
+                if (start, end) in taken or not _whole_tokens_balanced(doc, start, end):
                     continue
                 label, _ = defined[base]
                 add_char_candidate(doc, start, end, label, "abbr.use")

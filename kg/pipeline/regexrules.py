@@ -17,7 +17,7 @@ from ..rulefiles import RuleSource
 from .candidates import add_char_candidate, doc_text
 from .rules import RuleComponent, RuleError, compile_regex
 
-__all__ = ["RegexRules", "load_macros", "load_filters"]
+__all__ = ["RegexRules", "load_macros", "load_filters", "balanced"]
 
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
 MACROS = "macros.jsonl"
@@ -92,6 +92,28 @@ def _scouted(regex: re.Pattern, scout: re.Pattern, text: str):
             pos = m.end()
 
 
+def balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` cut before its first unclosed bracket ("GPT-4 (OpenAI" -> "GPT-4"); empty
+    when a bracket closes that did not open in it ("CNN)-based"): a name never ends half-bracketed."""
+    depth = 0
+    first_open = -1
+    for i in range(start, end):
+        c = text[i]
+        if c == "(" or c == "[":
+            if depth == 0:
+                first_open = i
+            depth += 1
+        elif c == ")" or c == "]":
+            if depth == 0:
+                return start, start
+            depth -= 1
+    if depth:
+        end = first_open
+        while end > start and text[end - 1] in " -,;:":
+            end -= 1
+    return start, end
+
+
 class RegexRules(RuleComponent):
     """Apply one JSONL file of regex rules (``rule_file``) to a Doc, proposing trimmed candidates."""
 
@@ -141,6 +163,7 @@ class RegexRules(RuleComponent):
             end -= 1
         while end > start and text[start] in "(\"'":
             start += 1
+        start, end = balanced(text, start, end)
         phrase = text[start:end]
         # a one-character "name" is a variable ("N models", "the K model"), never an entity
         if len(phrase) < 2 or phrase.lower() in self.generic or phrase in self.not_name:

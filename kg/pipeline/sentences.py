@@ -4,6 +4,11 @@ The rule is spaCy's ``Sentencizer`` (a sentence starts at the first token after 
 sentence-final punctuation that is not itself punctuation), found by scanning the text
 for the sentence-final characters; spaCy's loop over Token objects took as long as the tokenizer.
 Sentence starts already set on the Doc are kept, as spaCy's does (``overwrite=False``).
+
+One rule more than spaCy's: a blank line ends a sentence, so a paper's title (its content is
+the title, a blank line, the abstract) is always a sentence of its own, full stop or not. The
+whitespace token holding the blank line starts the next sentence, as spaCy starts one with the
+whitespace after a full stop.
 """
 
 from __future__ import annotations
@@ -69,12 +74,33 @@ class FastSentencizer:
                 elif in_chars:
                     seen_period = True
             guesses[start] = 1
+        text = doc_text(doc)
+        if "\n" in text:
+            self._blank_lines(doc, text, texts, guesses)
         if doc.has_annotation("SENT_START"):
             current = doc.to_array(SENT_START).astype("int64")
             # keep starts set before this component (spaCy's overwrite=False): only 0 means unset
             guesses = numpy.where(current == 0, guesses, current)
         doc.from_array([SENT_START], guesses.astype("uint64").reshape(-1, 1))
         return doc
+
+    @staticmethod
+    def _blank_lines(doc: Doc, text: str, texts: list[str], guesses) -> None:
+        """Start a sentence at every blank line's whitespace token that some token follows."""
+        starts = None
+        n = len(texts)
+        for m in _BLANK_LINE.finditer(text):
+            if starts is None:
+                starts = token_starts(doc)
+            j = bisect_right(starts, m.start()) - 1
+            if j < 0:
+                continue
+            if not texts[j].isspace():
+                j += 1  # the newline is in the space after token j (another tokenizer's doing)
+            elif j + 1 >= n:
+                continue  # a blank line that ends the text starts nothing
+            if 0 < j < n:
+                guesses[j] = 1
 
     def _final_chars(self, text: str) -> list[int]:
         """Offsets, in order, of the sentence-final characters in ``text``."""
@@ -86,6 +112,8 @@ class FastSentencizer:
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# a newline, spaces or tabs, a newline: one class then a literal, so no backtracking
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
 @Language.factory("kg_sentencizer", assigns=["token.is_sent_start", "doc.sents"], default_config={"punct_chars": None})

@@ -7,6 +7,7 @@ spaCy's own tokenizer it:
 
 * splits a sentence-final "." off a size or version ending in a capital ("405B.",
   :data:`SIZE_FULL_STOP`), which spaCy's English suffixes keep on the token;
+* splits a bracket glued to a word ("(CNN)-based", "Distance(FID)", :data:`BRACKET_INFIXES`);
 * tokenises :func:`kg.pipeline.guard.safe_text` of the text (runaway punctuation
   and overlong words broken by spaces, one character for one), so tokenising
   stays linear in the text's length;
@@ -23,12 +24,22 @@ from spacy.tokenizer import Tokenizer
 
 from .guard import safe_text
 
-__all__ = ["KGTokenizer", "SizeStopSuffix", "SIZE_FULL_STOP", "create_kg_tokenizer", "TEXT_KEY"]
+__all__ = ["KGTokenizer", "SizeStopSuffix", "SIZE_FULL_STOP", "BRACKET_INFIXES", "create_kg_tokenizer", "TEXT_KEY"]
 
 #: a full stop after a size or version ending in a capital ("405B.", "8x7B.", "v2L.") ends the
 #: sentence; spaCy's English suffixes keep it on the token (they only split after lower case,
 #: digits or two capitals), which would put the stop inside the model name
 SIZE_FULL_STOP = r"(?<=[0-9][A-Z])\.$"
+#: infixes over spaCy's English ones: a bracket glued to a word is its own token, so an
+#: acronym defined in "convolutional neural network (CNN)-based", "Distance(FID)" or "(CNN)and"
+#: is the token "CNN" / "FID", not "CNN)-based" / "Distance(FID" (spaCy splits "-" only between
+#: letters); "R(2+1)D" stays one token
+BRACKET_INFIXES = (
+    r"(?<=[A-Za-z0-9])[)\]](?=-[A-Za-z])",  # "CNN)-based": the bracket ...
+    r"(?<=[)\]])-(?=[A-Za-z])",  # ... and the hyphen after it
+    r"(?<=[a-z]{2})\((?=[A-Z])",  # "Distance(FID": an opening bracket glued to a word
+    r"(?<=[A-Za-z0-9]{2})\)(?=[a-z]{2})",  # "(CNN)and": a closing one glued to the next word
+)
 #: ``doc.user_data`` key of the text the tokenizer read
 TEXT_KEY = "kg_text"
 
@@ -114,7 +125,7 @@ def create_kg_tokenizer():
             rules=d.tokenizer_exceptions,
             prefix_search=spacy.util.compile_prefix_regex(d.prefixes).search if d.prefixes else None,
             suffix_search=spacy.util.compile_suffix_regex(d.suffixes).search if d.suffixes else None,
-            infix_finditer=spacy.util.compile_infix_regex(d.infixes).finditer if d.infixes else None,
+            infix_finditer=spacy.util.compile_infix_regex(tuple(d.infixes or ()) + BRACKET_INFIXES).finditer,
             token_match=d.token_match,
             url_match=d.url_match,
         )
