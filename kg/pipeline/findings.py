@@ -11,13 +11,30 @@ rules/findings.jsonl:
 * **direction**: a noun right after the value ("27.3% FID reduction") or the
   nearest trigger verb before it in the clause ("reduces", "outperforms");
   a value coordinated with the previous one ("... by 73% and FLOPs by 74.4%")
-  inherits its direction; ``reaches`` when nothing says otherwise;
+  inherits its direction; a sign ("+2.1", "−0.35") when nothing else says;
+  ``reaches`` when nothing says otherwise;
 * **metric**: a Metric mention next to the value, else the words before "by"
-  ("reduces inference latency by"), else the words right after the value;
+  ("reduces inference latency by"), else the words right after the value,
+  else the measure of "V% of its accuracy"; the phrase must end in a measure
+  word. A phrase ending in a measure word that no Metric mention covers
+  ("inference latency", "memory usage") becomes a Metric mention itself (rule
+  ``find.metric_heads``; added to ``doc.ents``), so the finding links to a
+  Metric node; vague measures ("performance") stay text;
 * **subject**: the nearest Method / Model / Architecture mention before the
-  value that is not a comparison target ("than X"), else what the paper proposes;
+  value that is not a comparison target ("than X") or a setting ("on X"), else
+  what the paper proposes, unless the clause names someone else
+  ("existing methods reach ...") and not the paper's own ("our", "we");
+* **compared_to**: the Method / Model the value is measured against ("outperforms
+  X by 5%", "5% higher than X", "compared to X, ...");
 * **settings**: the other mentions of the value's clause after it, and those
   before it introduced by "on" / "in" / "for" ("on RAG benchmarks").
+
+A number is no finding when it is a setting, not a result: a share of a
+population ("10% of the labels", "20% of participants"), a value after a
+setting cue ("top 5%", "randomly mask 15%", "with 10% labels"), a hyper-parameter
+("a masking ratio of 75%"), a count read as a unit ("1000 points", "8 times");
+nor when it has neither a metric nor a subject with a direction ("reaches 9%").
+A fact that is wrong costs more than one that is missing.
 
 A range is stored with its upper end as ``value`` and qualifier ``range`` (when
 no other qualifier is written); the text keeps the range.
@@ -33,7 +50,7 @@ from spacy.tokens import Doc, Span
 from ..errors import RuleError
 from ..resources import rules_path
 from .rules import read_stage_rules
-from .doctokens import char_token_span, sentence_bounds, token_lower, token_starts, token_texts
+from .doctokens import char_token_span, sentence_bounds, token_lower, token_spaces, token_starts, token_texts
 from .candidates import doc_text
 
 __all__ = ["FindingExtractor", "make_findings"]
@@ -47,6 +64,18 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 #: a parameter count ("13B", "7b", "350M") names a model size, not a model
 _SIZE = re.compile(r"^\d+(?:\.\d+)?\s*[bmkt]$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+#: the word-list rules of rules/findings.jsonl (label -> frozenset of lower-case tokens)
+_WORD_LISTS = frozenset({
+    "_stop", "_metric_heads", "_compound_heads", "_vague_heads", "_setting_words", "_resource_heads",
+    "_setting_cues", "_weak_setting_cues", "_own", "_other_subjects",
+})
+#: words skipped between "V% of" and the phrase it is a share of ("95% of its original accuracy")
+_DETERMINERS = frozenset({"the", "a", "an", "all", "its", "their", "our", "his", "her", "this", "these", "those", "each"})
+#: words before a measure that make its value a threshold ("at an IoU of 0.5", "precision at 90% recall")
+_THRESHOLD = frozenset({"at", "under", "@"})
+#: words that end the noun phrase after "V% of"
+_NP_END = frozenset({",", ";", ".", ":", "(", ")", "on", "in", "for", "with", "at", "than", "compared", "while", "and", "or",
+                     "when", "by", "across", "over", "under", "to", "from", "that", "which", "who", "is", "are", "was", "were"})
 
 if not Doc.has_extension("kg_findings"):
     Doc.set_extension("kg_findings", default=None)
@@ -75,8 +104,9 @@ class FindingExtractor:
         units: dict[str, str] = {}
         self.qualifiers: dict[tuple[str, ...], str] = {}
         self.boundaries: list[tuple[str, ...]] = []
-        self.stop: frozenset[str] = frozenset()
-        self.metric_heads: frozenset[str] = frozenset()
+        self.compare: set[tuple[str, ...]] = set()
+        words: dict[str, frozenset[str]] = {}
+        self.metric_rule = "find.metric_heads"
 
         def toks(text: str) -> tuple[str, ...]:
             return tuple(t.lower_ for t in nlp.make_doc(text))
@@ -90,10 +120,12 @@ class FindingExtractor:
                     self.qualifiers.update({toks(k): v for k, v in p["qualifiers"].items()})
                 elif label == "_boundaries":
                     self.boundaries.extend(toks(t) for t in p["tokens"])
-                elif label == "_metric_heads":
-                    self.metric_heads = frozenset(t.lower() for t in p["tokens"])
-                elif label == "_stop":
-                    self.stop = frozenset(t.lower() for t in p["tokens"])
+                elif label == "_compare":
+                    self.compare.update(toks(t) for t in p["phrases"])
+                elif label in _WORD_LISTS:
+                    words[label] = frozenset(t.lower() for t in p["tokens"])
+                    if label == "_metric_heads":
+                        self.metric_rule = rid
                 elif label in ("improves", "reduces", "reaches", "outperforms"):
                     for v in p.get("verbs", ()):
                         self.verbs.setdefault(v.lower(), (label, rid))
@@ -105,7 +137,23 @@ class FindingExtractor:
                 raise RuleError(f"{r['_where']}: rule {rid}: malformed pattern ({exc!r})") from None
         if not units:
             raise RuleError(f"{path}: no '_units' rule")
+        empty: frozenset[str] = frozenset()
+        self.stop = words.get("_stop", empty)
+        # a measure on its own ("latency"), only after a modifier ("error rate"), or too vague for a Metric node
+        self.metric_heads = words.get("_metric_heads", empty)
+        self.compound_heads = words.get("_compound_heads", empty)
+        self.vague_heads = words.get("_vague_heads", empty)
+        self.all_heads = self.metric_heads | self.compound_heads | self.vague_heads
+        self.setting_words = words.get("_setting_words", empty)
+        self.resource_heads = words.get("_resource_heads", empty)
+        self.setting_cues = words.get("_setting_cues", empty)
+        self.weak_cues = words.get("_weak_setting_cues", empty)
+        self.own = words.get("_own", empty)
+        self.others = words.get("_other_subjects", empty)
+        self._max_compare = max((len(c) for c in self.compare), default=1)
         self.units = units
+        # units spelled "points" also count things ("2000 points"): only small values are score points
+        self._point_units = frozenset(k for k, v in units.items() if v == "pp" and "point" in k)
         alts = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
         # a value: not glued to a word before it (but "\sim80" is "~80"), an optional range start,
         # the number, then a unit that is not the start of a longer word; spaces are bounded
@@ -181,7 +229,7 @@ class FindingExtractor:
             e = ent_tok.get(j)
             if e is not None and e.label_ != "Metric":
                 break  # a method or dataset name is not a metric
-            if t in self.stop or t in self.verbs or not any(c.isalpha() for c in t) or doc[j].like_num:
+            if t in self.stop or (t in self.verbs and t not in self.all_heads) or not any(c.isalpha() for c in t) or doc[j].like_num:
                 if t == "-" and got:  # "token-level", "FID-based": keep hyphenated words
                     got.append(j)
                     j += step
@@ -221,15 +269,40 @@ class FindingExtractor:
             if not _DIGIT.search(text, start_char, end_char):
                 continue
             findings.extend(self._sentence(doc, (a, b, start_char, end_char), ent_tok, proposed, lower))
+        self._add_metric_mentions(doc, findings, ent_tok, ents)
         doc._.kg_findings = findings
         return doc
+
+    def _add_metric_mentions(self, doc: Doc, findings: list[dict], ent_tok: dict[int, Span], ents: list[Span]) -> None:
+        """Make each finding's measure phrase that no mention covers a Metric mention in ``doc.ents``.
+
+        "reduces inference latency by 40%" then links to a Metric node even where no lexicon
+        lists "inference latency"; only phrases ending in a measure word get here (``_metric``).
+        """
+        made: dict[tuple[int, int], Span] = {}
+        for f in findings:
+            where = f.pop("_new_metric", None)
+            if where is None or f["metric_mention"] is not None:
+                continue
+            span = made.get(where)
+            if span is None:
+                if any(t in ent_tok for t in range(*where)):
+                    continue  # an earlier finding's new mention, or a mention of another type, holds a token
+                span = Span(doc, where[0], where[1], label="Metric", span_id=self.metric_rule)
+                made[where] = span
+                for t in range(*where):
+                    ent_tok[t] = span
+            f["metric_mention"] = span
+        if made:
+            doc.ents = sorted([*ents, *made.values()], key=lambda e: e.start)
 
     def _sentence(self, doc: Doc, sent: tuple[int, int, int, int], ent_tok: dict[int, Span], proposed: Span | None,
                   lower: list[str]) -> list[dict]:
         """The findings of one sentence, ``sent``: its (start, end) tokens and (start, end) characters."""
         s0, s1, base, end_char = sent
-        raw = []  # (value tok start, value tok end (incl. unit), match)
-        for m in self._values(doc_text(doc)[base:end_char]):
+        text = doc_text(doc)
+        raw = []  # (value tok start, value tok end (incl. unit), match, unit, sign)
+        for m in self._values(text[base:end_char]):
             span = char_token_span(doc, base + m.start(), base + m.end())
             if span is None:
                 continue
@@ -251,7 +324,14 @@ class FindingExtractor:
                     continue
             if unit == "x" and m.group("unit").lower() in ("x", "×") and v1 < s1 and (lower[v1] in ("-", "/") or doc[v1].like_num or lower[v1] in ("k", "n", "d")):
                 continue  # "8x-" / "2x/" / "512 × 512" / "1 × 10": a compound or a dimension, not a factor
-            raw.append((v0, v1, m, unit))
+            if m.group("unit") and m.group("unit").lower().strip() in self._point_units and float(m.group("val")) > 100:
+                continue  # "2000 points": a count, not score points
+            # "+2.1%" / "−0.35 BLEU": a sign written before the value, not a range dash ("0.5-0.7")
+            at = base + m.start()
+            sign = ""
+            if at > 0 and text[at - 1] in "+-−" and (at == 1 or text[at - 2] in " \t\n(["):
+                sign = "+" if text[at - 1] == "+" else "-"
+            raw.append((v0, v1, m, unit, sign))
 
         out: list[dict] = []
         prev_end = s0
@@ -264,7 +344,7 @@ class FindingExtractor:
                 if e is not None and e.start not in seen:
                     seen.add(e.start)
                     sent_all.append(e)
-        for n, (vs, ve, m, unit) in enumerate(raw):
+        for n, (vs, ve, m, unit, sign) in enumerate(raw):
             # clause limits: the previous value or a boundary word on the left, the next value or a boundary on the right
             left = prev_end
             for j in range(vs - 1, prev_end - 1, -1):
@@ -285,8 +365,8 @@ class FindingExtractor:
             f = {
                 "start": doc[qstart].idx, "end": doc[ve - 1].idx + len(doc[ve - 1]), "rule": "find.value",
                 "direction": "", "value": val, "unit": unit, "metric": None, "metric_mention": None,
-                "qualifier": qualifier, "baseline": None, "subject": None, "settings": [],
-                "_vs": vs, "_ve": ve, "_left": left, "_right": right, "_qstart": qstart,
+                "qualifier": qualifier, "baseline": None, "subject": None, "compared_to": None, "settings": [],
+                "_vs": vs, "_ve": ve, "_left": left, "_right": right, "_qstart": qstart, "_sign": sign,
             }
             # "from A to B": B's finding takes A as baseline and A is no separate finding
             if qstart - 1 >= s0 and lower[qstart - 1] == "to" and out:
@@ -301,6 +381,7 @@ class FindingExtractor:
                     out.pop()
             self._direction(doc, lower, f, out)
             self._metric(doc, lower, f, ent_tok)
+            self._setting_value(lower, f, s0)
             taken = {e.start for g in out for e in g["settings"]}
             self._subject_settings(doc, lower, f, ent_tok, proposed, s0, taken, sent_all)
             out.append(f)
@@ -309,11 +390,15 @@ class FindingExtractor:
         for a, b in zip(out, out[1:]):
             if not a["settings"] and b["settings"] and "and" in lower[a["_ve"] : b["_vs"]]:
                 a["settings"] = list(b["settings"])
+        kept = []
         for f in out:
-            f["text"] = doc_text(doc)[f["start"] : f["end"]]
-            for k in [k for k in f if k.startswith("_")]:
+            if f.get("_drop") or not (f["metric"] or (f["subject"] is not None and f["direction"] != "reaches")):
+                continue  # a setting, or a number that says nothing a reader can use ("reaches 9%")
+            f["text"] = text[f["start"] : f["end"]]
+            for k in [k for k in f if k.startswith("_") and k != "_new_metric"]:
                 del f[k]
-        return out
+            kept.append(f)
+        return kept
 
     def _direction(self, doc: Doc, lower: list[str], f: dict, out: list[dict]) -> None:
         vs, ve, left = f["_vs"], f["_ve"], f["_left"]
@@ -329,115 +414,247 @@ class FindingExtractor:
                 f["direction"], f["rule"] = d
                 f["start"] = min(f["start"], doc[j].idx)
                 f["_verb"] = j
+                if d[0] == "reaches" and f["_sign"]:
+                    break  # "achieves −0.35 BLEU": the sign says more than the verb
                 return
+        if f["_sign"]:
+            f["direction"] = "improves" if f["_sign"] == "+" else "reduces"
+            return
         if out and out[-1]["_ve"] >= left - 1 and any(t in (",", "and") for t in lower[out[-1]["_ve"] : vs]):
             f["direction"], f["rule"] = out[-1]["direction"], out[-1]["rule"]
             return
         f["direction"] = "reaches"
 
-    def _metric_like(self, doc: Doc, lower: list[str], a: int, b: int, ent_tok: dict[int, Span]) -> bool:
-        """Whether tokens ``a:b`` name a measure: a Metric mention, a metric head word or an acronym."""
-        for j in range(a, b):
-            e = ent_tok.get(j)
-            if (e is not None and e.label_ == "Metric") or lower[j] in self.metric_heads:
-                return True
-            t = doc[j].text
-            if len(t) > 1 and t.isupper() and t.isalpha():
-                return True
-        return False
+    def _setting_value(self, lower: list[str], f: dict, s0: int) -> None:
+        """Mark ``f`` dropped when the word before it makes the value a setting ("top 5%", "with 10% labels")."""
+        q = f["_qstart"]
+        prev = lower[q - 1] if q - 1 >= s0 else ""
+        if prev in self.setting_cues:
+            f["_drop"] = "setting cue"
+        elif prev in self.weak_cues and not (f["metric"] and f.get("_metric_after")):
+            f["_drop"] = "setting cue"
+
+    def _is_head(self, lower: list[str], j: int, ent_tok: dict[int, Span]) -> bool:
+        """Whether token ``j`` ends a measure: inside a Metric mention, or a measure word."""
+        e = ent_tok.get(j)
+        if e is not None and e.label_ == "Metric":
+            return True
+        return lower[j] in self.all_heads
 
     def _head_before(self, lower: list[str], end: int, lo: int, ent_tok: dict[int, Span]) -> int | None:
-        """Last token before ``end`` (not before ``lo``) that is a Metric mention or a metric head word."""
+        """Last token before ``end`` (not before ``lo``) that is a Metric mention or a measure word."""
         for j in range(end - 1, max(lo, end - 15) - 1, -1):
             e = ent_tok.get(j)
-            if (e is not None and e.label_ == "Metric") or lower[j] in self.metric_heads:
+            if (e is not None and e.label_ == "Metric") or lower[j] in self.metric_heads or lower[j] in self.vague_heads:
                 return j
         return None
 
     def _metric(self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span]) -> None:
-        ve, qs = f["_ve"], f["_qstart"]
+        """Find ``f``'s measure; mark ``f`` dropped when the value measures a setting or a thing, not a result."""
+        ve, qs, right = f["_ve"], f["_qstart"], f["_right"]
         after = f.get("_noun_end", ve)
         # a Metric mention right after the value, or right after its direction noun ("improvement in CHAIR_S")
         for j in (ve, ve + 1, after, after + 1):
             e = ent_tok.get(j)
-            if e is not None and e.label_ == "Metric" and j < f["_right"]:
+            if e is not None and e.label_ == "Metric" and j < right:
                 if j == e.start and all(lower[x] in ("in", "on", "of", "a", "the", "-") for x in range(ve if j <= ve + 1 else after, j)):
-                    return self._set_metric(doc, f, e, e.start, e.end)
+                    f["_metric_after"] = True
+                    return self._set_metric(doc, lower, f, e, e.start, e.end, ent_tok)
+        # "V% of NP": a share of a measure ("95% of its accuracy"), else of a population ("10% of the labels")
+        if f.get("_noun_end") is None and ve < right and lower[ve] == "of":
+            return self._share_of(doc, lower, f, ent_tok)
         verb_end = f.get("_verb", -1) + 1
         # "<metric> by VALUE" / "<metric> of VALUE"
-        if qs - 1 >= f["_left"] and lower[qs - 1] in ("by", "of", "=", ":", "is", "from"):
+        if qs - 1 >= f["_left"] and lower[qs - 1] in ("by", "of", "=", ":", "is", "from", "to"):
             e = ent_tok.get(qs - 2)
             if e is not None and e.label_ == "Metric":
-                return self._set_metric(doc, f, e, e.start, e.end)
+                if lower[qs - 1] != "by" and self._threshold(lower, e.start, f["_left"]):
+                    f["_drop"] = "threshold"  # "at an IoU of 0.5": a setting of the evaluation
+                    return None
+                return self._set_metric(doc, lower, f, e, e.start, e.end, ent_tok)
             lo = max(f["_left"], verb_end)
             ph = self._phrase(doc, lower, qs - 2, lo, -1, ent_tok)
-            if ph and not self._metric_like(doc, lower, *ph, ent_tok):
+            if ph and not self._is_head(lower, ph[1] - 1, ent_tok):
+                if lower[qs - 1] in ("of", "=", ":", "is"):
+                    # "a sparsity of 50%", "a learning rate of 0.1": the value of something that is no result
+                    f["_drop"] = "value of a non-measure"
+                    return None
                 # "boosts performance across multiple tasks by 9%": the measure is the verb's object
                 head = self._head_before(lower, ph[0], lo, ent_tok)
-                if head is not None:
-                    ph = self._phrase(doc, lower, head, lo, -1, ent_tok) or ph
-            if ph:
-                e = ent_tok.get(ph[1] - 1)
-                return self._set_metric(doc, f, e if e is not None and e.label_ == "Metric" else None, *ph)
+                ph = self._phrase(doc, lower, head, lo, -1, ent_tok) if head is not None else None
+            if ph and lower[qs - 1] != "by" and self._threshold(lower, ph[0], f["_left"]):
+                f["_drop"] = "threshold"
+                return None
+            if ph and self._set_metric(doc, lower, f, None, *ph, ent_tok):
+                return None
         # words right after the value ("54.2% accuracy", "27.3% FID reduction"); without a direction noun
-        # closing them they must name a measure ("75-80% require only ..." has none)
+        # closing them they must name a measure ("10% labels", "50% sparsity" are settings)
         if f.get("_noun_end") is None or f["_noun_end"] > ve:
-            ph = self._phrase(doc, lower, ve, f["_right"], 1, ent_tok)
-            if ph and (f.get("_noun_end") is not None or self._metric_like(doc, lower, *ph, ent_tok)):
-                e = ent_tok.get(ph[0])
-                return self._set_metric(doc, f, e if e is not None and e.label_ == "Metric" else None, *ph)
-        # after a direction noun: "improvement in X"
-        if f.get("_noun_end") is not None and f["_noun_end"] < f["_right"] and lower[f["_noun_end"]] in ("in", "on", "of"):
-            ph = self._phrase(doc, lower, f["_noun_end"] + 1, f["_right"], 1, ent_tok)
+            ph = self._phrase(doc, lower, ve, right, 1, ent_tok)
             if ph:
-                return self._set_metric(doc, f, None, *ph)
+                if f.get("_noun_end") is not None:
+                    ph = (ph[0], min(ph[1], f["_noun_end"] - 1)) if ph[1] > f["_noun_end"] - 1 else ph
+                if ph[0] < ph[1] and self._set_metric(doc, lower, f, None, *ph, ent_tok):
+                    f["_metric_after"] = True
+                    return None
+                if f.get("_noun_end") is None and not doc[ve].is_punct:
+                    f["_drop"] = "quantity of a thing"
+                    return None
+        # after a direction noun: "improvement in X", "2.5x higher human-normalized score"
+        if f.get("_noun_end") is not None and f["_noun_end"] < right:
+            at = f["_noun_end"] + (lower[f["_noun_end"]] in ("in", "on", "of"))
+            ph = self._phrase(doc, lower, at, right, 1, ent_tok) if at < right else None
+            if ph and self._set_metric(doc, lower, f, None, *ph, ent_tok):
+                return None
         # last resort: the measure named earlier in the clause ("... enhances recognition accuracy,
         # increasing it from 14.92% to 84.43%")
         head = self._head_before(lower, qs, f["_left"], ent_tok)
         if head is not None:
+            # only the head word (or its mention): the words before it may belong to another phrase
             e = ent_tok.get(head)
             if e is not None and e.label_ == "Metric":
-                return self._set_metric(doc, f, e, e.start, e.end)
-            # only the head word: the words before it may belong to another phrase
-            return self._set_metric(doc, f, None, head, head + 1)
+                return self._set_metric(doc, lower, f, e, e.start, e.end, ent_tok)
+            return self._set_metric(doc, lower, f, None, head, head + 1, ent_tok)
 
-    @staticmethod
-    def _set_metric(doc: Doc, f: dict, mention: Span | None, a: int, b: int) -> None:
+    def _threshold(self, lower: list[str], a: int, lo: int) -> bool:
+        """Whether the measure starting at token ``a`` follows "at" / "under" ("at (a standard) IoU of 0.5"):
+        then its value is a threshold the evaluation was run at, not a result."""
+        j = a - 1
+        while j >= lo and j >= a - 3 and lower[j].isalpha() and lower[j] not in _THRESHOLD and lower[j] not in self.verbs:
+            j -= 1
+        return j >= lo and lower[j] in _THRESHOLD
+
+    def _share_of(self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span]) -> None:
+        """"V% of NP": the NP's measure as ``f``'s metric, else mark ``f`` dropped (a share of a population)."""
+        j, end, right = f["_ve"] + 1, f["_ve"] + 1, f["_right"]
+        while j < right and lower[j] in _DETERMINERS:
+            j += 1
+        end = j
+        while end < min(right, j + 6) and lower[end] not in _NP_END and lower[end] not in self.verbs:
+            end += 1
+        head = end - 1
+        if head < j or not self._is_head(lower, head, ent_tok) or lower[head] in self.compound_heads and head == j:
+            f["_drop"] = "share of a population"
+            return None
+        if lower[head] in self.resource_heads and f["direction"] != "reduces":
+            f["_drop"] = "share of a resource"  # "with 10% of the parameters": a setting
+            return None
+        ph = self._phrase(doc, lower, head, j, -1, ent_tok)
+        if ph is None or not self._set_metric(doc, lower, f, None, *ph, ent_tok):
+            f["_drop"] = "share of a population"
+        return None
+
+    def _set_metric(self, doc: Doc, lower: list[str], f: dict, mention: Span | None, a: int, b: int,
+                    ent_tok: dict[int, Span]) -> bool:
+        """Make tokens ``a:b`` ``f``'s metric when they end in a measure; False (nothing set) when not.
+
+        A Metric mention inside the phrase is its mention; a phrase ending in a measure word that no
+        mention covers is marked for a new Metric mention (``_add_metric_mentions``). A phrase that
+        names a hyper-parameter ("masking ratio", "batch size") marks ``f`` dropped.
+        """
+        spaces = token_spaces(doc)
+        if a > 0 and not spaces[a - 1] and (lower[a - 1] == "-" or lower[a - 1][-1:].isalnum()):
+            # a phrase cut inside a hyphenated compound ("state-of-the-|art accuracy") starts after it
+            k = a + 1
+            while k < b and not spaces[k - 1]:
+                k += 1
+            if k >= b:
+                return False
+            a = k
+        if mention is None:
+            for j in range(b - 1, a - 1, -1):
+                e = ent_tok.get(j)
+                if e is not None and e.label_ == "Metric":
+                    mention = e
+                    break
+        last = lower[b - 1]
+        if mention is None and not (last in self.metric_heads or last in self.vague_heads or (last in self.compound_heads and b - a > 1)):
+            return False  # "rate" or "time" alone names no measure; "error rate", "inference time" do
+        if any(lower[j] in self.setting_words for j in range(a, b)):
+            f["_drop"] = "hyper-parameter"
+            return True
         f["metric"] = doc[a:b].text
         f["metric_mention"] = mention
         f["end"] = max(f["end"], doc[b - 1].idx + len(doc[b - 1]))
         f["start"] = min(f["start"], doc[a].idx)
+        if mention is None and (last in self.metric_heads or (last in self.compound_heads and b - a > 1)):
+            f["_new_metric"] = (a, b)
+        return True
+
+    def _compare_cue(self, lower: list[str], i: int, s0: int) -> tuple[str, ...] | None:
+        """The comparison phrase ("than", "compared to", "outperforms") ending right before token ``i``, if any.
+
+        One determiner or evaluative word may stand between ("than the strong X", "outperforms all X").
+        """
+        for gap in (0, 1):
+            end = i - gap
+            if gap and (end - 1 < s0 or lower[end] not in _DETERMINERS and lower[end] not in self.stop):
+                break
+            if end - 1 >= s0 and self.verbs.get(lower[end - 1], ("",))[0] == "outperforms":
+                return (lower[end - 1],)
+            for n in range(self._max_compare, 0, -1):
+                if end - n >= s0 and tuple(lower[end - n : end]) in self.compare:
+                    return tuple(lower[end - n : end])
+        return None
 
     def _subject_settings(
         self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span], proposed: Span | None, s0: int, taken: set[int],
         sent_all: list[Span],
     ) -> None:
-        """Subject and settings of finding ``f``; ``taken`` holds mentions earlier values' settings claimed,
-        ``sent_all`` the sentence's mentions in order (each value reads those before its clause's end)."""
-        vs = f["_vs"]
-        right = f["_right"]
+        """Subject, comparison target and settings of finding ``f``; ``taken`` holds mentions earlier values'
+        settings claimed, ``sent_all`` the sentence's mentions in order (each value reads those before its clause's end)."""
+        vs, left, right = f["_vs"], f["_left"], f["_right"]
         sent_ents = [e for e in sent_all if max(e.start, s0) < right]
-        subject = None
-        for e in reversed([e for e in sent_ents if e.end <= vs]):
-            prev = lower[e.start - 1] if e.start - 1 >= s0 else ""
-            # "than X", "on X", "outperforms X": a comparison target or a setting, not the subject
-            if (
-                e.label_ in _SUBJECT_TYPES and e.start not in taken and prev not in _SETTING_PREPS
-                and self.verbs.get(prev, ("",))[0] != "outperforms" and _named(e)
-            ):
-                subject = e
+        # the comparison target: the nearest Method / Model after a comparison cue, in the clause, or anywhere
+        # before it after "compared to" / "relative to" (those scope the whole sentence)
+        compared = None
+        for e in sent_ents:
+            if e.label_ not in _SUBJECT_TYPES:
+                continue
+            cue = self._compare_cue(lower, e.start, s0)
+            if cue is None or (e.start < left and cue[0] not in ("compared", "relative", "in", "comparison", "as")):
+                continue
+            if compared is None or abs(e.start - vs) < abs(compared.start - vs):
+                compared = e
+        f["compared_to"] = compared
+        own = next((j for j in range(s0, vs) if lower[j] in self.own), None)  # "our", "we": the paper's own
+        subject, excluded_end = None, -1
+        candidates = []
+        for e in sent_ents:
+            if e.end > vs:
                 break
-        if subject is None and proposed is not None and _named(proposed):
-            subject = proposed
+            prev = lower[e.start - 1] if e.start - 1 >= s0 else ""
+            # "than X", "on X", "outperforms X": a comparison target or a setting, not the subject; after "we",
+            # "of X" is an object ("we improve the accuracy of X"); "X and Y" share X's role
+            if (
+                prev in _SETTING_PREPS or e is compared or self.verbs.get(prev, ("",))[0] == "outperforms"
+                or (prev == "of" and own is not None and own < e.start)
+                or (prev in ("and", "or") and e.start - 1 == excluded_end)
+            ):
+                excluded_end = e.end
+                continue
+            if e.label_ in _SUBJECT_TYPES and e.start not in taken and _named(e):
+                candidates.append(e)
+        if candidates:
+            subject = candidates[-1]
+        elif proposed is not None and _named(proposed):
+            # the paper's own method, unless someone else's is named after the paper's own words
+            # ("our evaluation shows that even the best models reach only 54%")
+            other = next((j for j in range(vs - 1, left - 1, -1) if lower[j] in self.others), None)
+            own_last = next((j for j in range(vs - 1, s0 - 1, -1) if lower[j] in self.own), None)
+            if other is None or (own_last is not None and own_last > other):
+                subject = proposed
+        if subject is not None and compared is not None and subject.start == compared.start:
+            subject = None
         f["subject"] = subject
         mm = f["metric_mention"]
         settings = []
         for e in sent_ents:
             if e.label_ not in _SETTING_TYPES or e is subject or (subject is not None and e.start == subject.start):
                 continue
-            if mm is not None and e.start == mm.start:
+            if (mm is not None and e.start == mm.start) or e is compared:
                 continue
-            if e.start >= f["_ve"] or (e.start >= f["_left"] and e.start not in taken and e.start - 1 >= s0 and lower[e.start - 1] in ("on", "in", "across", "for")):
+            if e.start >= f["_ve"] or (e.start >= left and e.start not in taken and e.start - 1 >= s0 and lower[e.start - 1] in ("on", "in", "across", "for")):
                 settings.append(e)
         f["settings"] = settings
 
