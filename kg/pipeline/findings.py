@@ -73,12 +73,21 @@ _WORD_LISTS = frozenset({
 _DETERMINERS = frozenset({"the", "a", "an", "all", "its", "their", "our", "his", "her", "this", "these", "those", "each"})
 #: words before a measure that make its value a threshold ("at an IoU of 0.5", "precision at 90% recall")
 _THRESHOLD = frozenset({"at", "under", "@"})
+#: words that start a clause with a subject of its own
+_SUBJECT_BREAKS = frozenset({";", ":", "while", "whereas", "but", "although", "though", "where", "whilst"})
+#: words before a Method / Model after the value that make it a setting ("90% accuracy with ResNet-50")
+_SETTING_BEFORE = frozenset({"on", "in", "for", "with", "using", "across", "of", "under", "at"})
 #: words that end the noun phrase after "V% of"
 _NP_END = frozenset({",", ";", ".", ":", "(", ")", "on", "in", "for", "with", "at", "than", "compared", "while", "and", "or",
                      "when", "by", "across", "over", "under", "to", "from", "that", "which", "who", "is", "are", "was", "were"})
 
 if not Doc.has_extension("kg_findings"):
     Doc.set_extension("kg_findings", default=None)
+
+
+def _head_word(token: str) -> str:
+    """The word a measure token is read by: "recall@5" is a recall, "hits@10" a hits."""
+    return token.partition("@")[0] if "@" in token else token
 
 
 def _named(span: Span) -> bool:
@@ -301,6 +310,7 @@ class FindingExtractor:
         """The findings of one sentence, ``sent``: its (start, end) tokens and (start, end) characters."""
         s0, s1, base, end_char = sent
         text = doc_text(doc)
+        starts, texts = token_starts(doc), token_texts(doc)
         raw = []  # (value tok start, value tok end (incl. unit), match, unit, sign)
         for m in self._values(text[base:end_char]):
             span = char_token_span(doc, base + m.start(), base + m.end())
@@ -311,7 +321,11 @@ class FindingExtractor:
                 continue
             unit = self.units.get((m.group("unit") or "").lower().strip(), "")
             if not m.group("unit"):
-                # a bare number counts only right beside a Metric mention ("45.2 BLEU", "F1 of 0.87")
+                # a bare number counts only right beside a Metric mention ("45.2 BLEU", "F1 of 0.87"), or a
+                # fraction right before a measure word ("0.81 ROC AUC"); never part of a word ("1.5B parameters")
+                signed = starts[v0] == base + m.start() - 1 and text[starts[v0]] in "+-−"
+                if (starts[v0] != base + m.start() and not signed) or starts[v1 - 1] + len(texts[v1 - 1]) != base + m.end():
+                    continue
                 nxt, prv = ent_tok.get(v1), None
                 for k in (1, 2):
                     if v0 - k >= s0 and ent_tok.get(v0 - k) is not None:
@@ -320,6 +334,11 @@ class FindingExtractor:
                             prv = None
                         break
                 metric_near = (nxt is not None and nxt.label_ == "Metric") or (prv is not None and prv.label_ == "Metric")
+                if not metric_near and "." in m.group("val") and nxt is None:
+                    metric_near = any(
+                        _head_word(lower[k]) in self.metric_heads and all(lower[x].isalpha() and lower[x] not in self.stop and x not in ent_tok for x in range(v1, k))
+                        for k in range(v1, min(v1 + 2, s1))
+                    )
                 if not metric_near or _YEAR.match(m.group("val")):
                     continue
             if unit == "x" and m.group("unit").lower() in ("x", "×") and v1 < s1 and (lower[v1] in ("-", "/") or doc[v1].like_num or lower[v1] in ("k", "n", "d")):
@@ -381,15 +400,29 @@ class FindingExtractor:
                     out.pop()
             self._direction(doc, lower, f, out)
             self._metric(doc, lower, f, ent_tok)
-            self._setting_value(lower, f, s0)
+            self._setting_value(lower, f, s0, ent_tok)
             taken = {e.start for g in out for e in g["settings"]}
             self._subject_settings(doc, lower, f, ent_tok, proposed, s0, taken, sent_all)
             out.append(f)
             prev_end = ve
-        # coordinated values share the settings named after the last one ("73% and FLOPs by 74.4% in X")
+        # coordinated values share the settings named after the last one ("73% and FLOPs by 74.4% in X"),
+        # and a value with no measure of its own takes the previous one's ("an error reduction of 22% on
+        # all arguments and 32% on core arguments"), when only settings stand between them
         for a, b in zip(out, out[1:]):
-            if not a["settings"] and b["settings"] and "and" in lower[a["_ve"] : b["_vs"]]:
+            between = lower[a["_ve"] : b["_vs"]]
+            if any(self._boundary(lower, j) for j in range(a["_ve"], b["_vs"])):
+                continue  # "...; in X, accuracy rose from 0.52 to 0.79": another clause
+            if not a["settings"] and b["settings"] and "and" in between:
                 a["settings"] = list(b["settings"])
+            if (
+                b["metric"] is None and a["metric"] and not b.get("_drop") and not a.get("_drop")
+                and ("and" in between or "," in between) and b["direction"] == a["direction"]
+                and not any(t in self.verbs or t in self.all_heads for t in between)
+                and lower[b["_qstart"] - 1] not in ("by", "of", "=", ":", "is", "to")  # "X by 16%": a measure of its own
+            ):
+                b["metric"], b["metric_mention"] = a["metric"], a["metric_mention"]
+                if "_new_metric" in a:
+                    b["_new_metric"] = a["_new_metric"]
         kept = []
         for f in out:
             if f.get("_drop") or not (f["metric"] or (f["subject"] is not None and f["direction"] != "reaches")):
@@ -408,9 +441,9 @@ class FindingExtractor:
             f["end"] = max(f["end"], doc[e - 1].idx + len(doc[e - 1]))
             f["_noun_end"] = e
             return
-        for j in range(f["_qstart"] - 1, max(left, f["_qstart"] - 12) - 1, -1):
+        for j in range(f["_qstart"] - 1, max(left, f["_qstart"] - 15) - 1, -1):
             d = self.verbs.get(lower[j])
-            if d:
+            if d and lower[j] not in self.all_heads:  # "the mean Dice score by 4%": a noun, not the verb "score"
                 f["direction"], f["rule"] = d
                 f["start"] = min(f["start"], doc[j].idx)
                 f["_verb"] = j
@@ -425,27 +458,32 @@ class FindingExtractor:
             return
         f["direction"] = "reaches"
 
-    def _setting_value(self, lower: list[str], f: dict, s0: int) -> None:
-        """Mark ``f`` dropped when the word before it makes the value a setting ("top 5%", "with 10% labels")."""
+    def _setting_value(self, lower: list[str], f: dict, s0: int, ent_tok: dict[int, Span]) -> None:
+        """Mark ``f`` dropped when the word before it makes the value a setting ("top 5%", "with 10% labels",
+        "precision at 90% recall")."""
         q = f["_qstart"]
         prev = lower[q - 1] if q - 1 >= s0 else ""
         if prev in self.setting_cues:
             f["_drop"] = "setting cue"
         elif prev in self.weak_cues and not (f["metric"] and f.get("_metric_after")):
             f["_drop"] = "setting cue"
+        elif prev in _THRESHOLD and q - 2 >= s0 and self._is_head(lower, q - 2, ent_tok):
+            f["_drop"] = "threshold"
 
     def _is_head(self, lower: list[str], j: int, ent_tok: dict[int, Span]) -> bool:
         """Whether token ``j`` ends a measure: inside a Metric mention, or a measure word."""
         e = ent_tok.get(j)
         if e is not None and e.label_ == "Metric":
             return True
-        return lower[j] in self.all_heads
+        return _head_word(lower[j]) in self.all_heads
 
     def _head_before(self, lower: list[str], end: int, lo: int, ent_tok: dict[int, Span]) -> int | None:
         """Last token before ``end`` (not before ``lo``) that is a Metric mention or a measure word."""
         for j in range(end - 1, max(lo, end - 15) - 1, -1):
             e = ent_tok.get(j)
-            if (e is not None and e.label_ == "Metric") or lower[j] in self.metric_heads or lower[j] in self.vague_heads:
+            if (e is not None and e.label_ == "Metric") or _head_word(lower[j]) in self.metric_heads or lower[j] in self.vague_heads:
+                if e is None and j - 1 >= lo and _DIGIT.search(lower[j - 1]):
+                    continue  # "(7-8B parameters)": a count of the thing, not the measure
                 return j
         return None
 
@@ -489,6 +527,18 @@ class FindingExtractor:
                 return None
         # words right after the value ("54.2% accuracy", "27.3% FID reduction"); without a direction noun
         # closing them they must name a measure ("10% labels", "50% sparsity" are settings)
+        if f.get("_noun_end") is None and ve + 1 < right and lower[ve] == "in":
+            # "+8% in (AlpacaEval) win-rate": the measure after "in", past a dataset's name
+            e = ent_tok.get(ve + 1)
+            at = e.end if e is not None and e.label_ != "Metric" else ve + 1
+            e = ent_tok.get(at)
+            if e is not None and e.label_ == "Metric" and e.start == at:
+                f["_metric_after"] = True
+                return self._set_metric(doc, lower, f, e, e.start, e.end, ent_tok)
+            ph = self._phrase(doc, lower, at, right, 1, ent_tok) if at < right else None
+            if ph and self._set_metric(doc, lower, f, None, *ph, ent_tok):
+                f["_metric_after"] = True
+                return None
         if f.get("_noun_end") is None or f["_noun_end"] > ve:
             ph = self._phrase(doc, lower, ve, right, 1, ent_tok)
             if ph:
@@ -504,7 +554,8 @@ class FindingExtractor:
         if f.get("_noun_end") is not None and f["_noun_end"] < right:
             at = f["_noun_end"] + (lower[f["_noun_end"]] in ("in", "on", "of"))
             ph = self._phrase(doc, lower, at, right, 1, ent_tok) if at < right else None
-            if ph and self._set_metric(doc, lower, f, None, *ph, ent_tok):
+            if ph and self._set_metric(doc, lower, f, None, *ph, ent_tok, after_noun=True):
+                f["_metric_after"] = True
                 return None
         # last resort: the measure named earlier in the clause ("... enhances recognition accuracy,
         # increasing it from 14.92% to 84.43%")
@@ -545,7 +596,7 @@ class FindingExtractor:
         return None
 
     def _set_metric(self, doc: Doc, lower: list[str], f: dict, mention: Span | None, a: int, b: int,
-                    ent_tok: dict[int, Span]) -> bool:
+                    ent_tok: dict[int, Span], after_noun: bool = False) -> bool:
         """Make tokens ``a:b`` ``f``'s metric when they end in a measure; False (nothing set) when not.
 
         A Metric mention inside the phrase is its mention; a phrase ending in a measure word that no
@@ -567,9 +618,11 @@ class FindingExtractor:
                 if e is not None and e.label_ == "Metric":
                     mention = e
                     break
-        last = lower[b - 1]
-        if mention is None and not (last in self.metric_heads or last in self.vague_heads or (last in self.compound_heads and b - a > 1)):
-            return False  # "rate" or "time" alone names no measure; "error rate", "inference time" do
+        last = _head_word(lower[b - 1])
+        if mention is None and not (
+            last in self.metric_heads or last in self.vague_heads or (last in self.compound_heads and (b - a > 1 or after_noun))
+        ):
+            return False  # "rate" or "time" alone names no measure ("error rate", "inference time", "21% less time" do)
         if any(lower[j] in self.setting_words for j in range(a, b)):
             f["_drop"] = "hyper-parameter"
             return True
@@ -581,21 +634,57 @@ class FindingExtractor:
             f["_new_metric"] = (a, b)
         return True
 
-    def _compare_cue(self, lower: list[str], i: int, s0: int) -> tuple[str, ...] | None:
-        """The comparison phrase ("than", "compared to", "outperforms") ending right before token ``i``, if any.
+    def _compare_cue(self, lower: list[str], i: int, s0: int, ent_tok: dict[int, Span]) -> tuple[str, ...] | None:
+        """The comparison phrase ("than", "compared to", "outperforms") before token ``i``, if any.
 
-        One determiner or evaluative word may stand between ("than the strong X", "outperforms all X").
+        Up to six plain words may stand between ("outperforms the 175B parameter instruction-tuned X"),
+        but no verb, punctuation or other mention.
         """
-        for gap in (0, 1):
-            end = i - gap
-            if gap and (end - 1 < s0 or lower[end] not in _DETERMINERS and lower[end] not in self.stop):
-                break
+        end = i
+        for gap in range(7):
+            if gap:
+                end -= 1
+                t = lower[end] if end >= s0 else ""
+                if not t or t in self.verbs or end in ent_tok or not (t == "-" or any(c.isalnum() for c in t)):
+                    return None
             if end - 1 >= s0 and self.verbs.get(lower[end - 1], ("",))[0] == "outperforms":
                 return (lower[end - 1],)
             for n in range(self._max_compare, 0, -1):
                 if end - n >= s0 and tuple(lower[end - n : end]) in self.compare:
                     return tuple(lower[end - n : end])
         return None
+
+    def _clause_start(self, lower: list[str], vs: int, s0: int) -> int:
+        """Where the clause holding the value at ``vs`` starts, for its subject.
+
+        "...: the best models reach only 50%" is not about a name before the colon; "..., while
+        reaching 24x" (a participle) shares its sentence's subject; a ";" inside the parentheses
+        holding the value ("(0.87 accuracy; 0.95 AUC)") separates list items, not clauses.
+        """
+        cand, depth = None, 0
+        for j in range(vs - 1, s0 - 1, -1):
+            t = lower[j]
+            if t == ")":
+                depth += 1
+            elif t == "(":
+                if depth:
+                    depth -= 1
+                else:
+                    cand = None  # the value sits inside these parentheses: breaks after "(" do not count
+            elif depth == 0 and cand is None and t in _SUBJECT_BREAKS and not (j + 1 < vs and lower[j + 1].endswith("ing")):
+                cand = j
+        return s0 if cand is None else cand + 1
+
+    def _object_of(self, lower: list[str], e: Span, s0: int) -> bool:
+        """Whether mention ``e`` is the object of a direction verb ("improves both E5 and X by 1.4"): where it holds."""
+        for k in range(e.start - 1, max(s0, e.start - 7) - 1, -1):
+            d = self.verbs.get(lower[k])
+            if d is not None and d[0] in ("improves", "reduces") and lower[k] not in self.all_heads:
+                return True
+            # a coordination of names may stand between ("improves both E5 (base) and X"), no measure or clause
+            if d is not None or lower[k] in self.all_heads or lower[k] in (";", ":", ".", "that", "which", "while"):
+                return False
+        return False
 
     def _subject_settings(
         self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span], proposed: Span | None, s0: int, taken: set[int],
@@ -605,33 +694,40 @@ class FindingExtractor:
         settings claimed, ``sent_all`` the sentence's mentions in order (each value reads those before its clause's end)."""
         vs, left, right = f["_vs"], f["_left"], f["_right"]
         sent_ents = [e for e in sent_all if max(e.start, s0) < right]
-        # the comparison target: the nearest Method / Model after a comparison cue, in the clause, or anywhere
+        cues = {e.start: self._compare_cue(lower, e.start, s0, ent_tok) for e in sent_ents if e.label_ in _SUBJECT_TYPES}
+        # the comparison target: the nearest Method / Model after a comparison cue in the subject's clause, or anywhere
         # before it after "compared to" / "relative to" (those scope the whole sentence)
+        clause = self._clause_start(lower, vs, s0)
         compared = None
         for e in sent_ents:
-            if e.label_ not in _SUBJECT_TYPES:
-                continue
-            cue = self._compare_cue(lower, e.start, s0)
-            if cue is None or (e.start < left and cue[0] not in ("compared", "relative", "in", "comparison", "as")):
+            cue = cues.get(e.start)
+            if cue is None or (e.start < clause and cue[0] not in ("compared", "relative", "in", "comparison", "as")):
                 continue
             if compared is None or abs(e.start - vs) < abs(compared.start - vs):
                 compared = e
         f["compared_to"] = compared
         own = next((j for j in range(s0, vs) if lower[j] in self.own), None)  # "our", "we": the paper's own
         subject, excluded_end = None, -1
-        candidates = []
+        candidates, objects = [], []
         for e in sent_ents:
             if e.end > vs:
                 break
+            if e.start < clause:
+                continue
             prev = lower[e.start - 1] if e.start - 1 >= s0 else ""
-            # "than X", "on X", "outperforms X": a comparison target or a setting, not the subject; after "we",
-            # "of X" is an object ("we improve the accuracy of X"); "X and Y" share X's role
+            # "than X", "on X", "outperforms the strong X": a comparison target or a setting, not the subject;
+            # after "we", "of X" is an object ("we improve the accuracy of X"); "X and Y" share X's role
+            obj = e.label_ in _SETTING_TYPES and (
+                self._object_of(lower, e, s0) or (prev in ("and", "or") and e.start - 1 == excluded_end and bool(objects))
+            )
             if (
-                prev in _SETTING_PREPS or e is compared or self.verbs.get(prev, ("",))[0] == "outperforms"
+                prev in _SETTING_PREPS or cues.get(e.start) is not None or obj
                 or (prev == "of" and own is not None and own < e.start)
                 or (prev in ("and", "or") and e.start - 1 == excluded_end)
             ):
                 excluded_end = e.end
+                if obj:
+                    objects.append(e)
                 continue
             if e.label_ in _SUBJECT_TYPES and e.start not in taken and _named(e):
                 candidates.append(e)
@@ -646,16 +742,30 @@ class FindingExtractor:
                 subject = proposed
         if subject is not None and compared is not None and subject.start == compared.start:
             subject = None
-        f["subject"] = subject
+        # "outperforming X with up to 3.5x more parameters": the value describes X, not a result
+        q = f["_qstart"]
+        if q - 2 >= s0 and lower[q - 1] in self.weak_cues:
+            e = ent_tok.get(q - 2)
+            if e is not None and e.end == q - 1 and e.label_ in _SUBJECT_TYPES and (subject is None or e.start != subject.start):
+                f["_drop"] = "describes another method"
         mm = f["metric_mention"]
-        settings = []
+        settings = list(objects)
         for e in sent_ents:
             if e.label_ not in _SETTING_TYPES or e is subject or (subject is not None and e.start == subject.start):
                 continue
-            if (mm is not None and e.start == mm.start) or e is compared:
+            if (mm is not None and e.start == mm.start) or e is compared or e in objects:
                 continue
-            if e.start >= f["_ve"] or (e.start >= left and e.start not in taken and e.start - 1 >= s0 and lower[e.start - 1] in ("on", "in", "across", "for")):
+            if e.start >= f["_ve"]:
+                # "on COCO", "in LLaVA-1.5-7B": a method or model after the value is a setting only after a
+                # preposition ("..., followed by X at 0.86" names another subject)
+                if e.label_ in _SUBJECT_TYPES and not any(lower[k] in _SETTING_BEFORE for k in range(max(s0, e.start - 2), e.start)):
+                    continue
                 settings.append(e)
+            elif e.start >= left and e.start not in taken and e.start - 1 >= s0 and lower[e.start - 1] in ("on", "in", "across", "for"):
+                settings.append(e)
+        if subject is proposed and subject is not None and any(e.text.lower() == subject.text.lower() for e in settings):
+            subject = None  # the paper's method named as where the value holds: the value is not about it
+        f["subject"] = subject
         f["settings"] = settings
 
 
