@@ -354,8 +354,10 @@ class FindingExtractor:
 
         out: list[dict] = []
         prev_end = s0
-        # the sentence's mentions, once: each value would otherwise rescan the sentence's tokens
+        # the sentence's mentions, once: each value would otherwise rescan the sentence's tokens; and the
+        # roles their context gives them (comparison target, a verb's object), read once per mention
         sent_all: list[Span] = []
+        roles: dict[int, tuple[tuple[str, ...] | None, bool]] = {}
         if raw:
             seen: set[int] = set()
             for t in range(s0, s1):
@@ -402,7 +404,7 @@ class FindingExtractor:
             self._metric(doc, lower, f, ent_tok)
             self._setting_value(lower, f, s0, ent_tok)
             taken = {e.start for g in out for e in g["settings"]}
-            self._subject_settings(doc, lower, f, ent_tok, proposed, s0, taken, sent_all)
+            self._subject_settings(doc, lower, f, ent_tok, proposed, s0, taken, sent_all, roles)
             out.append(f)
             prev_end = ve
         # coordinated values share the settings named after the last one ("73% and FLOPs by 74.4% in X"),
@@ -688,13 +690,18 @@ class FindingExtractor:
 
     def _subject_settings(
         self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span], proposed: Span | None, s0: int, taken: set[int],
-        sent_all: list[Span],
+        sent_all: list[Span], roles: dict[int, tuple[tuple[str, ...] | None, bool]],
     ) -> None:
         """Subject, comparison target and settings of finding ``f``; ``taken`` holds mentions earlier values'
-        settings claimed, ``sent_all`` the sentence's mentions in order (each value reads those before its clause's end)."""
+        settings claimed, ``sent_all`` the sentence's mentions in order (each value reads those before its clause's end),
+        ``roles`` caches each mention's comparison cue and whether a direction verb acts on it."""
         vs, left, right = f["_vs"], f["_left"], f["_right"]
         sent_ents = [e for e in sent_all if max(e.start, s0) < right]
-        cues = {e.start: self._compare_cue(lower, e.start, s0, ent_tok) for e in sent_ents if e.label_ in _SUBJECT_TYPES}
+        for e in sent_ents:
+            if e.start not in roles:
+                cue = self._compare_cue(lower, e.start, s0, ent_tok) if e.label_ in _SUBJECT_TYPES else None
+                roles[e.start] = (cue, e.label_ in _SETTING_TYPES and self._object_of(lower, e, s0))
+        cues = {k: v[0] for k, v in roles.items()}
         # the comparison target: the nearest Method / Model after a comparison cue in the subject's clause, or anywhere
         # before it after "compared to" / "relative to" (those scope the whole sentence)
         clause = self._clause_start(lower, vs, s0)
@@ -717,8 +724,8 @@ class FindingExtractor:
             prev = lower[e.start - 1] if e.start - 1 >= s0 else ""
             # "than X", "on X", "outperforms the strong X": a comparison target or a setting, not the subject;
             # after "we", "of X" is an object ("we improve the accuracy of X"); "X and Y" share X's role
-            obj = e.label_ in _SETTING_TYPES and (
-                self._object_of(lower, e, s0) or (prev in ("and", "or") and e.start - 1 == excluded_end and bool(objects))
+            obj = roles[e.start][1] or (
+                e.label_ in _SETTING_TYPES and prev in ("and", "or") and e.start - 1 == excluded_end and bool(objects)
             )
             if (
                 prev in _SETTING_PREPS or cues.get(e.start) is not None or obj
