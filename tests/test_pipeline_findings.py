@@ -114,6 +114,13 @@ CASES = [
      [("cost", 226.0, "x", "reduces", None, None, "STEER", "GPT-3", ())]),
     ("We test 12 VLMs on TextVQA: the best models reach only 50% accuracy.", [("TextVQA", D), ("accuracy", X)],
      [("accuracy", 50.0, "%", "reaches", "only", None, None, None, ("TextVQA",))]),
+    # a value after "compared to" is the previous one's baseline, with the method it belongs to
+    ("C3 reaches 98% decoding accuracy, compared to approximately 60% for DeepSeek-OCR.", [("C3", M), ("DeepSeek-OCR", MO)],
+     [("decoding accuracy", 98.0, "%", "reaches", None, 60.0, "C3", "DeepSeek-OCR", ())]),
+    # a level passed is no rival beaten; "at" after a result verb gives a result
+    ("Attacks on some providers exceed 90% success rate.", [], [("success rate", 90.0, "%", "reaches", "more than", None, None, None, ())]),
+    ("With LoRA-Q, accuracy is maintained at around 93%.", [("LoRA-Q", M), ("accuracy", X)],
+     [("accuracy", 93.0, "%", "reaches", "about", None, None, None, ())]),
     # --- numbers that are no findings: settings, shares of a population, counts, thresholds, years
     ("We train on 50% of the data and evaluate on the rest.", [], []),
     ("Only 10% of the labels are used for fine-tuning BERT.", [("BERT", MO)], []),

@@ -67,12 +67,14 @@ _DIGIT = re.compile(r"\d")
 #: the word-list rules of rules/findings.jsonl (label -> frozenset of lower-case tokens)
 _WORD_LISTS = frozenset({
     "_stop", "_metric_heads", "_compound_heads", "_vague_heads", "_setting_words", "_resource_heads",
-    "_setting_cues", "_weak_setting_cues", "_own", "_other_subjects",
+    "_setting_cues", "_weak_setting_cues", "_result_before_at", "_own", "_other_subjects",
 })
 #: words skipped between "V% of" and the phrase it is a share of ("95% of its original accuracy")
 _DETERMINERS = frozenset({"the", "a", "an", "all", "its", "their", "our", "his", "her", "this", "these", "those", "each"})
 #: words before a measure that make its value a threshold ("at an IoU of 0.5", "precision at 90% recall")
 _THRESHOLD = frozenset({"at", "under", "@"})
+#: words that start a predicate of their own: a value after one does not share the previous value's direction
+_PREDICATES = frozenset({"is", "are", "was", "were", "remains", "remained", "stays", "becomes", "became"})
 #: words that start a clause with a subject of its own
 _SUBJECT_BREAKS = frozenset({";", ":", "while", "whereas", "but", "although", "though", "where", "whilst"})
 #: words before a Method / Model after the value that make it a setting ("90% accuracy with ResNet-50")
@@ -158,6 +160,7 @@ class FindingExtractor:
         self.setting_cues = words.get("_setting_cues", empty)
         self.weak_cues = words.get("_weak_setting_cues", empty)
         self.own = words.get("_own", empty)
+        self.result_before_at = words.get("_result_before_at", empty)
         self.others = words.get("_other_subjects", empty)
         self._max_compare = max((len(c) for c in self.compare), default=1)
         self.units = units
@@ -400,6 +403,9 @@ class FindingExtractor:
                     f["_qstart"] = pq  # verbs and the metric are read before "from"
                     left = p["_left"]
                     out.pop()
+            if self._baseline_value(lower, f, out, s0, sent_all):
+                prev_end = ve
+                continue
             self._direction(doc, lower, f, out)
             self._metric(doc, lower, f, ent_tok)
             self._setting_value(lower, f, s0, ent_tok)
@@ -435,6 +441,24 @@ class FindingExtractor:
             kept.append(f)
         return kept
 
+    def _baseline_value(self, lower: list[str], f: dict, out: list[dict], s0: int, sent_all: list[Span]) -> bool:
+        """Whether ``f`` is the previous value's baseline ("98% accuracy, compared to 60% for X"): then that
+        finding takes the value as its ``baseline`` and X as what it is compared to, and ``f`` is no finding."""
+        q = f["_qstart"]
+        cue = next((c for n in range(self._max_compare, 0, -1) if q - n >= s0
+                    for c in [tuple(lower[q - n : q])] if c in self.compare and c != ("over",)), None)
+        if cue is None:
+            return False
+        if out and not out[-1].get("_drop"):
+            prev = out[-1]
+            if prev["baseline"] is None:
+                prev["baseline"] = f["value"]
+            if prev["compared_to"] is None:
+                # "... for X", "... of X": the method the baseline value belongs to
+                prev["compared_to"] = next((e for e in sent_all if f["_ve"] <= e.start <= f["_ve"] + 2 and e.start < f["_right"]
+                                            and e.label_ in _SUBJECT_TYPES), None)
+        return True
+
     def _direction(self, doc: Doc, lower: list[str], f: dict, out: list[dict]) -> None:
         vs, ve, left = f["_vs"], f["_ve"], f["_left"]
         noun = self._noun_after(lower, ve, f["_right"])
@@ -445,6 +469,10 @@ class FindingExtractor:
             return
         for j in range(f["_qstart"] - 1, max(left, f["_qstart"] - 15) - 1, -1):
             d = self.verbs.get(lower[j])
+            if d and d[0] == "outperforms" and j == f["_qstart"] - 1:
+                # "exceeding 90%": a level passed, not a rival beaten
+                f["qualifier"] = f["qualifier"] or "more than"
+                d = ("reaches", d[1])
             if d and lower[j] not in self.all_heads:  # "the mean Dice score by 4%": a noun, not the verb "score"
                 f["direction"], f["rule"] = d
                 f["start"] = min(f["start"], doc[j].idx)
@@ -455,7 +483,11 @@ class FindingExtractor:
         if f["_sign"]:
             f["direction"] = "improves" if f["_sign"] == "+" else "reduces"
             return
-        if out and out[-1]["_ve"] >= left - 1 and any(t in (",", "and") for t in lower[out[-1]["_ve"] : vs]):
+        between = lower[out[-1]["_ve"] : vs] if out else []
+        if (
+            out and not out[-1].get("_drop") and out[-1]["_ve"] >= left - 1 and any(t in (",", "and") for t in between)
+            and not any(t in _PREDICATES for t in between)  # "..., the accuracy is maintained at 93%": a new predicate
+        ):
             f["direction"], f["rule"] = out[-1]["direction"], out[-1]["rule"]
             return
         f["direction"] = "reaches"
@@ -468,7 +500,8 @@ class FindingExtractor:
         if prev in self.setting_cues:
             f["_drop"] = "setting cue"
         elif prev in self.weak_cues and not (f["metric"] and f.get("_metric_after")):
-            f["_drop"] = "setting cue"
+            if not (prev in _THRESHOLD and q - 2 >= s0 and lower[q - 2] in self.result_before_at):
+                f["_drop"] = "setting cue"
         elif prev in _THRESHOLD and q - 2 >= s0 and self._is_head(lower, q - 2, ent_tok):
             f["_drop"] = "threshold"
 
@@ -481,7 +514,7 @@ class FindingExtractor:
 
     def _head_before(self, lower: list[str], end: int, lo: int, ent_tok: dict[int, Span]) -> int | None:
         """Last token before ``end`` (not before ``lo``) that is a Metric mention or a measure word."""
-        for j in range(end - 1, max(lo, end - 15) - 1, -1):
+        for j in range(end - 1, max(lo, end - 20) - 1, -1):
             e = ent_tok.get(j)
             if (e is not None and e.label_ == "Metric") or _head_word(lower[j]) in self.metric_heads or lower[j] in self.vague_heads:
                 if e is None and j - 1 >= lo and _DIGIT.search(lower[j - 1]):
@@ -514,6 +547,9 @@ class FindingExtractor:
                 return self._set_metric(doc, lower, f, e, e.start, e.end, ent_tok)
             lo = max(f["_left"], verb_end)
             ph = self._phrase(doc, lower, qs - 2, lo, -1, ent_tok)
+            if ph and any(lower[k] in self.setting_words for k in range(*ph)):
+                f["_drop"] = "hyper-parameter"  # "increase the compression ratio to 40x": a setting raised
+                return None
             if ph and not self._is_head(lower, ph[1] - 1, ent_tok):
                 if lower[qs - 1] in ("of", "=", ":", "is"):
                     # "a sparsity of 50%", "a learning rate of 0.1": the value of something that is no result
@@ -583,7 +619,7 @@ class FindingExtractor:
         while j < right and lower[j] in _DETERMINERS:
             j += 1
         end = j
-        while end < min(right, j + 6) and lower[end] not in _NP_END and lower[end] not in self.verbs:
+        while end < min(right, j + 8) and lower[end] not in _NP_END and lower[end] not in self.verbs:
             end += 1
         head = end - 1
         if head < j or not self._is_head(lower, head, ent_tok) or lower[head] in self.compound_heads and head == j:
@@ -679,6 +715,14 @@ class FindingExtractor:
 
     def _object_of(self, lower: list[str], e: Span, s0: int) -> bool:
         """Whether mention ``e`` is the object of a direction verb ("improves both E5 and X by 1.4"): where it holds."""
+        k = e.start - 1
+        if k - 1 > s0 and lower[k] == "of" and lower[k - 1] in self.all_heads:
+            # "improves the performance of X": X is what the measure is read on
+            k -= 2
+            while k > s0 and k >= e.start - 6 and (lower[k] in _DETERMINERS or lower[k] not in self.verbs) and lower[k].isalpha():
+                k -= 1
+            d = self.verbs.get(lower[k])
+            return d is not None and d[0] in ("improves", "reduces")
         for k in range(e.start - 1, max(s0, e.start - 7) - 1, -1):
             d = self.verbs.get(lower[k])
             if d is not None and d[0] in ("improves", "reduces") and lower[k] not in self.all_heads:
