@@ -136,6 +136,8 @@ CASES = [
     ("Each point cloud has 2048 points and each scene 8 times more.", [], []),
     ("The new corpus is 5x larger than SQuAD.", [("SQuAD", D)], []),
     ("The model reaches 9% in some cases.", [], []),
+    ("On a GPU, shared memory is 15x faster than DRAM.", [], []),
+    ("We report results on the subset with 100% annotator agreement.", [], []),
     ("Our model beats Transformers with up to 3.5x more parameters.", [("Transformers", A)], []),
     ("In 2023, we trained GPT-4 on 3 tasks with LLaVA-1.5-7B.", [("GPT-4", MO), ("LLaVA-1.5-7B", MO)], []),
     ("We pad each image to 512 × 512 so that the feature map is 16 x 16.", [], []),
