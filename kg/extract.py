@@ -146,12 +146,13 @@ def doc_to_extraction(doc: "Doc", paper: Paper, norm: NormText | None = None) ->
         f = dict(f)
         subject = ref(f.pop("subject", None))
         metric_mention = ref(f.pop("metric_mention", None))
+        compared_to = ref(f.pop("compared_to", None))
         settings = tuple(i for i in (ref(s) for s in f.pop("settings", ()) or ()) if i is not None)
         start = f["start"]
         i = bisect_right(sent_char_starts, start) - 1
         sent = i if i >= 0 and start < sentences[i][1] else 0
         ext.findings.append(
-            Finding(sent=sent, subject=subject, metric_mention=metric_mention, settings=settings, **f)
+            Finding(sent=sent, subject=subject, metric_mention=metric_mention, settings=settings, compared_to=compared_to, **f)
         )
     return ext if norm is None or norm.identity else _to_original(ext, norm)
 

@@ -244,6 +244,8 @@ def _add_finding(graph, ext, pid, f, node_of, ev) -> None:
         _add_edge(graph, fid, node_of[f.subject], "subject", ev, None)
     if f.metric_mention is not None:
         _add_edge(graph, fid, node_of[f.metric_mention], "metric", ev, None)
+    if f.compared_to is not None and (f.subject is None or node_of[f.compared_to] != node_of[f.subject]):
+        _add_edge(graph, fid, node_of[f.compared_to], "compared_to", ev, None)
     for i in f.settings:
         if node_of[i] != fid:
             _add_edge(graph, fid, node_of[i], "setting", ev, None)

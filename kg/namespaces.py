@@ -115,6 +115,7 @@ class KG(DefinedNamespace):
     # finding -> entity
     subject: URIRef
     metric: URIRef
+    comparedTo: URIRef
     setting: URIRef
     # provenance
     evidence: URIRef

@@ -135,8 +135,8 @@ class PaperLink:
 class Finding:
     """A quantified claim, e.g. "reduces latency by up to 73% on LLaVA-1.5-7B".
 
-    ``subject`` and ``settings`` index mentions; ``metric`` is the metric's text
-    (a mention index when the metric was tagged as one, else the phrase).
+    ``subject``, ``compared_to`` and ``settings`` index mentions; ``metric`` is the
+    metric's text and ``metric_mention`` its mention, when one covers it.
     """
 
     start: int
@@ -153,6 +153,7 @@ class Finding:
     baseline: float | None = None  # the "from" value of "from 14.92% to 84.43%"
     subject: int | None = None
     settings: tuple[int, ...] = ()
+    compared_to: int | None = None  # the method the value is measured against ("outperforms X by 5%")
 
 
 @dataclass(slots=True)

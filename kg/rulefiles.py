@@ -156,9 +156,12 @@ _SCHEMAS: tuple[RuleFileSchema, ...] = (
     _rules("page_chrome.jsonl", "kg.readers (listing dumps)", "page furniture cut from listing dumps: a `pattern` "
            "phrase or a `regex`; `glued` when it can be stuck to the text before it",
            required=("id", "label"), labels=("PAGE_CHROME",), extra={"regex": str, "glued": bool}),
-    _settings("findings_settings.json", "kg_findings", "units, qualifiers, clause boundaries, stop words and "
-              "metric head words of findings",
-              {"units": "map", "qualifiers": "map", "boundaries": "words", "stop": "words", "metric_heads": "words"},
+    _settings("findings_settings.json", "kg_findings", "units, qualifiers, clause boundaries, stop words, the "
+              "words that make a phrase a measure, a setting or a comparison, and the cues of whose result it is",
+              {"units": "map", "qualifiers": "map", "boundaries": "words", "stop": "words", "metric_heads": "words",
+               "compound_heads": "words", "vague_heads": "words", "setting_words": "words", "resource_heads": "words",
+               "setting_cues": "words", "weak_setting_cues": "words", "result_before_at": "words", "own": "words",
+               "other_subjects": "words", "compare": "words"},
               ("units",)),
     _settings("relations_settings.json", "kg_relations", "words that block a relation, and the filler word sets "
               "rules name", {"blockers": "words", "fillers": "groups"}, ()),

@@ -205,6 +205,8 @@ _RELATIONS: dict[str, Relation] = {
              comment="model lineage: the variant belongs to the family"),
         _rel("subject", "subject", _FE, "kg_findings", _style("#d62828", 1.0, False, True, True), comment="what the finding is about"),
         _rel("metric", "metric", _FE, "kg_findings", _style("#b08900", 1.0, False, True, True), comment="the metric it is measured in"),
+        _rel("compared_to", "comparedTo", _FE, "kg_findings", _style("#fb8500", 1.0, [2, 4], True, True),
+             comment="the method or model the value is measured against"),
         _rel("setting", "setting", _FE, "kg_findings", _style("#adb5bd", 1.0, [4, 4], True, True), comment="where it holds"),
     )
 }

@@ -11,13 +11,30 @@ rules/findings.jsonl:
 * **direction**: a noun right after the value ("27.3% FID reduction") or the
   nearest trigger verb before it in the clause ("reduces", "outperforms");
   a value coordinated with the previous one ("... by 73% and FLOPs by 74.4%")
-  inherits its direction; ``reaches`` when nothing says otherwise;
+  inherits its direction; a sign ("+2.1", "−0.35") when nothing else says;
+  ``reaches`` when nothing says otherwise;
 * **metric**: a Metric mention next to the value, else the words before "by"
-  ("reduces inference latency by"), else the words right after the value;
+  ("reduces inference latency by"), else the words right after the value,
+  else the measure of "V% of its accuracy"; the phrase must end in a measure
+  word. A phrase ending in a measure word that no Metric mention covers
+  ("inference latency", "memory usage") becomes a Metric mention itself (rule
+  ``find.metric_heads``; added to ``doc.ents``), so the finding links to a
+  Metric node; vague measures ("performance") stay text;
 * **subject**: the nearest Method / Model / Architecture mention before the
-  value that is not a comparison target ("than X"), else what the paper proposes;
+  value that is not a comparison target ("than X") or a setting ("on X"), else
+  what the paper proposes, unless the clause names someone else
+  ("existing methods reach ...") and not the paper's own ("our", "we");
+* **compared_to**: the Method / Model the value is measured against ("outperforms
+  X by 5%", "5% higher than X", "compared to X, ...");
 * **settings**: the other mentions of the value's clause after it, and those
   before it introduced by "on" / "in" / "for" ("on RAG benchmarks").
+
+A number is no finding when it is a setting, not a result: a share of a
+population ("10% of the labels", "20% of participants"), a value after a
+setting cue ("top 5%", "randomly mask 15%", "with 10% labels"), a hyper-parameter
+("a masking ratio of 75%"), a count read as a unit ("1000 points", "8 times");
+nor when it has neither a metric nor a subject with a direction ("reaches 9%").
+A fact that is wrong costs more than one that is missing.
 
 A range is stored with its upper end as ``value`` and qualifier ``range`` (when
 no other qualifier is written); the text keeps the range.
@@ -34,7 +51,7 @@ from ..errors import RuleError
 from ..rulefiles import RuleSource
 from ..schema import types_with_role
 from .candidates import doc_text
-from .doctokens import char_token_span, sentence_bounds, token_lower, token_starts, token_texts
+from .doctokens import char_token_span, sentence_bounds, token_lower, token_spaces, token_starts, token_texts
 from .rules import RuleComponent
 
 __all__ = ["FindingExtractor", "make_findings"]
@@ -49,6 +66,28 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 #: a parameter count ("13B", "7b", "350M") names a model size, not a model
 _SIZE = re.compile(r"^\d+(?:\.\d+)?\s*[bmkt]$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+#: the rule id of a Metric mention this component makes of a measure phrase no entity covers
+METRIC_RULE = "find.metric_heads"
+#: words skipped between "V% of" and the phrase it is a share of ("95% of its original accuracy")
+_DETERMINERS = frozenset({"the", "a", "an", "all", "its", "their", "our", "his", "her", "this", "these", "those", "each"})
+#: words before a measure that make its value a threshold ("at an IoU of 0.5", "precision at 90% recall")
+_THRESHOLD = frozenset({"at", "under", "@"})
+#: comparatives that carry their own measure ("15x faster" is speed, "4x smaller" size)
+_SELF_MEASURING = frozenset({"faster", "slower", "smaller", "larger", "bigger", "cheaper", "shorter", "longer", "lighter"})
+#: words that start a predicate of their own: a value after one does not share the previous value's direction
+_PREDICATES = frozenset({"is", "are", "was", "were", "remains", "remained", "stays", "becomes", "became"})
+#: words that start a clause with a subject of its own
+_SUBJECT_BREAKS = frozenset({";", ":", "while", "whereas", "but", "although", "though", "where", "whilst"})
+#: words before a Method / Model after the value that make it a setting ("90% accuracy with ResNet-50")
+_SETTING_BEFORE = frozenset({"on", "in", "for", "with", "using", "across", "of", "under", "at"})
+#: words that end the noun phrase after "V% of"
+_NP_END = frozenset({",", ";", ".", ":", "(", ")", "on", "in", "for", "with", "at", "than", "compared", "while", "and", "or",
+                     "when", "by", "across", "over", "under", "to", "from", "that", "which", "who", "is", "are", "was", "were"})
+
+
+def _head_word(token: str) -> str:
+    """The word a measure token is read by: "recall@5" is a recall, "hits@10" a hits."""
+    return token.partition("@")[0] if "@" in token else token
 
 
 def _named(span: Span) -> bool:
@@ -86,11 +125,31 @@ class FindingExtractor(RuleComponent):
         units = {k.lower(): v for k, v in settings["units"].items()}
         if not units:
             raise RuleError(f"{source.where('findings_settings.json')}: setting 'units' is empty")
+
+        def words(key: str) -> frozenset[str]:
+            return frozenset(t.lower() for t in settings.get(key, ()))
+
+        self.metric_rule = METRIC_RULE
         self.qualifiers: dict[tuple[str, ...], str] = {toks(k): v for k, v in settings.get("qualifiers", {}).items()}
         self.boundaries: list[tuple[str, ...]] = [toks(t) for t in settings.get("boundaries", ())]
-        self.stop: frozenset[str] = frozenset(t.lower() for t in settings.get("stop", ()))
-        self.metric_heads: frozenset[str] = frozenset(t.lower() for t in settings.get("metric_heads", ()))
+        self.compare: set[tuple[str, ...]] = {toks(t) for t in settings.get("compare", ())}
+        self.stop = words("stop")
+        # a measure on its own ("latency"), only after a modifier ("error rate"), or too vague for a Metric node
+        self.metric_heads = words("metric_heads")
+        self.compound_heads = words("compound_heads")
+        self.vague_heads = words("vague_heads")
+        self.all_heads = self.metric_heads | self.compound_heads | self.vague_heads
+        self.setting_words = words("setting_words")
+        self.resource_heads = words("resource_heads")
+        self.setting_cues = words("setting_cues")
+        self.weak_cues = words("weak_setting_cues")
+        self.own = words("own")
+        self.result_before_at = words("result_before_at")
+        self.others = words("other_subjects")
+        self._max_compare = max((len(c) for c in self.compare), default=1)
         self.units = units
+        # units spelled "points" also count things ("2000 points"): only small values are score points
+        self._point_units = frozenset(k for k, v in units.items() if v == "pp" and "point" in k)
         alts = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
         # a value: not glued to a word before it (but "\sim80" is "~80"), an optional range start,
         # the number, then a unit that is not the start of a longer word; spaces are bounded
@@ -166,7 +225,7 @@ class FindingExtractor(RuleComponent):
             e = ent_tok.get(j)
             if e is not None and e.label_ != "Metric":
                 break  # a method or dataset name is not a metric
-            if t in self.stop or t in self.verbs or not any(c.isalpha() for c in t) or doc[j].like_num:
+            if t in self.stop or (t in self.verbs and t not in self.all_heads) or not any(c.isalpha() for c in t) or doc[j].like_num:
                 if t == "-" and got:  # "token-level", "FID-based": keep hyphenated words
                     got.append(j)
                     j += step
@@ -205,15 +264,41 @@ class FindingExtractor(RuleComponent):
             if not _DIGIT.search(text, start_char, end_char):
                 continue
             findings.extend(self._sentence(doc, (a, b, start_char, end_char), ent_tok, proposed, lower))
+        self._add_metric_mentions(doc, findings, ent_tok, ents)
         doc._.kg_findings = findings
         return doc
+
+    def _add_metric_mentions(self, doc: Doc, findings: list[dict], ent_tok: dict[int, Span], ents: list[Span]) -> None:
+        """Make each finding's measure phrase that no mention covers a Metric mention in ``doc.ents``.
+
+        "reduces inference latency by 40%" then links to a Metric node even where no lexicon
+        lists "inference latency"; only phrases ending in a measure word get here (``_metric``).
+        """
+        made: dict[tuple[int, int], Span] = {}
+        for f in findings:
+            where = f.pop("_new_metric", None)
+            if where is None or f["metric_mention"] is not None:
+                continue
+            span = made.get(where)
+            if span is None:
+                if any(t in ent_tok for t in range(*where)):
+                    continue  # an earlier finding's new mention, or a mention of another type, holds a token
+                span = Span(doc, where[0], where[1], label="Metric", span_id=self.metric_rule)
+                made[where] = span
+                for t in range(*where):
+                    ent_tok[t] = span
+            f["metric_mention"] = span
+        if made:
+            doc.ents = sorted([*ents, *made.values()], key=lambda e: e.start)
 
     def _sentence(self, doc: Doc, sent: tuple[int, int, int, int], ent_tok: dict[int, Span], proposed: Span | None,
                   lower: list[str]) -> list[dict]:
         """The findings of one sentence, ``sent``: its (start, end) tokens and (start, end) characters."""
         s0, s1, base, end_char = sent
-        raw = []  # (value tok start, value tok end (incl. unit), match)
-        for m in self._values(doc_text(doc)[base:end_char]):
+        text = doc_text(doc)
+        starts, texts = token_starts(doc), token_texts(doc)
+        raw = []  # (value tok start, value tok end (incl. unit), match, unit, sign)
+        for m in self._values(text[base:end_char]):
             span = char_token_span(doc, base + m.start(), base + m.end())
             if span is None:
                 continue
@@ -222,7 +307,11 @@ class FindingExtractor(RuleComponent):
                 continue
             unit = self.units.get((m.group("unit") or "").lower().strip(), "")
             if not m.group("unit"):
-                # a bare number counts only right beside a Metric mention ("45.2 BLEU", "F1 of 0.87")
+                # a bare number counts only right beside a Metric mention ("45.2 BLEU", "F1 of 0.87"), or a
+                # fraction right before a measure word ("0.81 ROC AUC"); never part of a word ("1.5B parameters")
+                signed = starts[v0] == base + m.start() - 1 and text[starts[v0]] in "+-−"
+                if (starts[v0] != base + m.start() and not signed) or starts[v1 - 1] + len(texts[v1 - 1]) != base + m.end():
+                    continue
                 nxt, prv = ent_tok.get(v1), None
                 for k in (1, 2):
                     if v0 - k >= s0 and ent_tok.get(v0 - k) is not None:
@@ -231,16 +320,30 @@ class FindingExtractor(RuleComponent):
                             prv = None
                         break
                 metric_near = (nxt is not None and nxt.label_ == "Metric") or (prv is not None and prv.label_ == "Metric")
+                if not metric_near and "." in m.group("val") and nxt is None:
+                    metric_near = any(
+                        _head_word(lower[k]) in self.metric_heads and all(lower[x].isalpha() and lower[x] not in self.stop and x not in ent_tok for x in range(v1, k))
+                        for k in range(v1, min(v1 + 2, s1))
+                    )
                 if not metric_near or _YEAR.match(m.group("val")):
                     continue
             if unit == "x" and m.group("unit").lower() in ("x", "×") and v1 < s1 and (lower[v1] in ("-", "/") or doc[v1].like_num or lower[v1] in ("k", "n", "d")):
                 continue  # "8x-" / "2x/" / "512 × 512" / "1 × 10": a compound or a dimension, not a factor
-            raw.append((v0, v1, m, unit))
+            if m.group("unit") and m.group("unit").lower().strip() in self._point_units and float(m.group("val")) > 100:
+                continue  # "2000 points": a count, not score points
+            # "+2.1%" / "−0.35 BLEU": a sign written before the value, not a range dash ("0.5-0.7")
+            at = base + m.start()
+            sign = ""
+            if at > 0 and text[at - 1] in "+-−" and (at == 1 or text[at - 2] in " \t\n(["):
+                sign = "+" if text[at - 1] == "+" else "-"
+            raw.append((v0, v1, m, unit, sign))
 
         out: list[dict] = []
         prev_end = s0
-        # the sentence's mentions, once: each value would otherwise rescan the sentence's tokens
+        # the sentence's mentions, once: each value would otherwise rescan the sentence's tokens; and the
+        # roles their context gives them (comparison target, a verb's object), read once per mention
         sent_all: list[Span] = []
+        roles: dict[int, tuple[tuple[str, ...] | None, bool]] = {}
         if raw:
             seen: set[int] = set()
             for t in range(s0, s1):
@@ -248,7 +351,7 @@ class FindingExtractor(RuleComponent):
                 if e is not None and e.start not in seen:
                     seen.add(e.start)
                     sent_all.append(e)
-        for n, (vs, ve, m, unit) in enumerate(raw):
+        for n, (vs, ve, m, unit, sign) in enumerate(raw):
             # clause limits: the previous value or a boundary word on the left, the next value or a boundary on the right
             left = prev_end
             for j in range(vs - 1, prev_end - 1, -1):
@@ -269,8 +372,8 @@ class FindingExtractor(RuleComponent):
             f = {
                 "start": doc[qstart].idx, "end": doc[ve - 1].idx + len(doc[ve - 1]), "rule": "find.value",
                 "direction": "", "value": val, "unit": unit, "metric": None, "metric_mention": None,
-                "qualifier": qualifier, "baseline": None, "subject": None, "settings": [],
-                "_vs": vs, "_ve": ve, "_left": left, "_right": right, "_qstart": qstart,
+                "qualifier": qualifier, "baseline": None, "subject": None, "compared_to": None, "settings": [],
+                "_vs": vs, "_ve": ve, "_left": left, "_right": right, "_qstart": qstart, "_sign": sign,
             }
             # "from A to B": B's finding takes A as baseline and A is no separate finding
             if qstart - 1 >= s0 and lower[qstart - 1] == "to" and out:
@@ -283,21 +386,61 @@ class FindingExtractor(RuleComponent):
                     f["_qstart"] = pq  # verbs and the metric are read before "from"
                     left = p["_left"]
                     out.pop()
+            if self._baseline_value(lower, f, out, s0, sent_all):
+                prev_end = ve
+                continue
             self._direction(doc, lower, f, out)
             self._metric(doc, lower, f, ent_tok)
+            self._setting_value(lower, f, s0, ent_tok)
             taken = {e.start for g in out for e in g["settings"]}
-            self._subject_settings(doc, lower, f, ent_tok, proposed, s0, taken, sent_all)
+            self._subject_settings(doc, lower, f, ent_tok, proposed, s0, taken, sent_all, roles)
             out.append(f)
             prev_end = ve
-        # coordinated values share the settings named after the last one ("73% and FLOPs by 74.4% in X")
+        # coordinated values share the settings named after the last one ("73% and FLOPs by 74.4% in X"),
+        # and a value with no measure of its own takes the previous one's ("an error reduction of 22% on
+        # all arguments and 32% on core arguments"), when only settings stand between them
         for a, b in zip(out, out[1:]):
-            if not a["settings"] and b["settings"] and "and" in lower[a["_ve"] : b["_vs"]]:
+            between = lower[a["_ve"] : b["_vs"]]
+            if any(self._boundary(lower, j) for j in range(a["_ve"], b["_vs"])):
+                continue  # "...; in X, accuracy rose from 0.52 to 0.79": another clause
+            if not a["settings"] and b["settings"] and "and" in between:
                 a["settings"] = list(b["settings"])
+            if (
+                b["metric"] is None and a["metric"] and not b.get("_drop") and not a.get("_drop")
+                and ("and" in between or "," in between) and b["direction"] == a["direction"]
+                and not any(t in self.verbs or t in self.all_heads for t in between)
+                and lower[b["_qstart"] - 1] not in ("by", "of", "=", ":", "is", "to")  # "X by 16%": a measure of its own
+            ):
+                b["metric"], b["metric_mention"] = a["metric"], a["metric_mention"]
+                if "_new_metric" in a:
+                    b["_new_metric"] = a["_new_metric"]
+        kept = []
         for f in out:
-            f["text"] = doc_text(doc)[f["start"] : f["end"]]
-            for k in [k for k in f if k.startswith("_")]:
+            if f.get("_drop") or not (f["metric"] or (f["subject"] is not None and f["direction"] != "reaches")):
+                continue  # a setting, or a number that says nothing a reader can use ("reaches 9%")
+            f["text"] = text[f["start"] : f["end"]]
+            for k in [k for k in f if k.startswith("_") and k != "_new_metric"]:
                 del f[k]
-        return out
+            kept.append(f)
+        return kept
+
+    def _baseline_value(self, lower: list[str], f: dict, out: list[dict], s0: int, sent_all: list[Span]) -> bool:
+        """Whether ``f`` is the previous value's baseline ("98% accuracy, compared to 60% for X"): then that
+        finding takes the value as its ``baseline`` and X as what it is compared to, and ``f`` is no finding."""
+        q = f["_qstart"]
+        cue = next((c for n in range(self._max_compare, 0, -1) if q - n >= s0
+                    for c in [tuple(lower[q - n : q])] if c in self.compare and c != ("over",)), None)
+        if cue is None:
+            return False
+        if out and not out[-1].get("_drop"):
+            prev = out[-1]
+            if prev["baseline"] is None:
+                prev["baseline"] = f["value"]
+            if prev["compared_to"] is None:
+                # "... for X", "... of X": the method the baseline value belongs to
+                prev["compared_to"] = next((e for e in sent_all if f["_ve"] <= e.start <= f["_ve"] + 2 and e.start < f["_right"]
+                                            and e.label_ in _SUBJECT_TYPES), None)
+        return True
 
     def _direction(self, doc: Doc, lower: list[str], f: dict, out: list[dict]) -> None:
         vs, ve, left = f["_vs"], f["_ve"], f["_left"]
@@ -307,122 +450,364 @@ class FindingExtractor(RuleComponent):
             f["end"] = max(f["end"], doc[e - 1].idx + len(doc[e - 1]))
             f["_noun_end"] = e
             return
-        for j in range(f["_qstart"] - 1, max(left, f["_qstart"] - 12) - 1, -1):
+        for j in range(f["_qstart"] - 1, max(left, f["_qstart"] - 15) - 1, -1):
             d = self.verbs.get(lower[j])
-            if d:
+            if d and d[0] == "outperforms" and j == f["_qstart"] - 1:
+                # "exceeding 90%": a level passed, not a rival beaten
+                f["qualifier"] = f["qualifier"] or "more than"
+                d = ("reaches", d[1])
+            if d and lower[j] not in self.all_heads:  # "the mean Dice score by 4%": a noun, not the verb "score"
                 f["direction"], f["rule"] = d
                 f["start"] = min(f["start"], doc[j].idx)
                 f["_verb"] = j
+                if d[0] == "reaches" and f["_sign"]:
+                    break  # "achieves −0.35 BLEU": the sign says more than the verb
                 return
-        if out and out[-1]["_ve"] >= left - 1 and any(t in (",", "and") for t in lower[out[-1]["_ve"] : vs]):
+        if f["_sign"]:
+            f["direction"] = "improves" if f["_sign"] == "+" else "reduces"
+            return
+        between = lower[out[-1]["_ve"] : vs] if out else []
+        if (
+            out and not out[-1].get("_drop") and out[-1]["_ve"] >= left - 1 and any(t in (",", "and") for t in between)
+            and not any(t in _PREDICATES for t in between)  # "..., the accuracy is maintained at 93%": a new predicate
+        ):
             f["direction"], f["rule"] = out[-1]["direction"], out[-1]["rule"]
             return
         f["direction"] = "reaches"
 
-    def _metric_like(self, doc: Doc, lower: list[str], a: int, b: int, ent_tok: dict[int, Span]) -> bool:
-        """Whether tokens ``a:b`` name a measure: a Metric mention, a metric head word or an acronym."""
-        for j in range(a, b):
-            e = ent_tok.get(j)
-            if (e is not None and e.label_ == "Metric") or lower[j] in self.metric_heads:
-                return True
-            t = doc[j].text
-            if len(t) > 1 and t.isupper() and t.isalpha():
-                return True
-        return False
+    def _setting_value(self, lower: list[str], f: dict, s0: int, ent_tok: dict[int, Span]) -> None:
+        """Mark ``f`` dropped when the word before it makes the value a setting ("top 5%", "with 10% labels",
+        "precision at 90% recall")."""
+        q = f["_qstart"]
+        prev = lower[q - 1] if q - 1 >= s0 else ""
+        if prev in self.setting_cues:
+            f["_drop"] = "setting cue"
+        elif prev in self.weak_cues and not (f["metric"] and f.get("_metric_after")):
+            if not (prev in _THRESHOLD and q - 2 >= s0 and lower[q - 2] in self.result_before_at):
+                f["_drop"] = "setting cue"
+        elif prev in _THRESHOLD and q - 2 >= s0 and self._is_head(lower, q - 2, ent_tok):
+            f["_drop"] = "threshold"
+
+    def _is_head(self, lower: list[str], j: int, ent_tok: dict[int, Span]) -> bool:
+        """Whether token ``j`` ends a measure: inside a Metric mention, or a measure word."""
+        e = ent_tok.get(j)
+        if e is not None and e.label_ == "Metric":
+            return True
+        return _head_word(lower[j]) in self.all_heads
 
     def _head_before(self, lower: list[str], end: int, lo: int, ent_tok: dict[int, Span]) -> int | None:
-        """Last token before ``end`` (not before ``lo``) that is a Metric mention or a metric head word."""
-        for j in range(end - 1, max(lo, end - 15) - 1, -1):
+        """Last token before ``end`` (not before ``lo``) that is a Metric mention or a measure word."""
+        for j in range(end - 1, max(lo, end - 20) - 1, -1):
             e = ent_tok.get(j)
-            if (e is not None and e.label_ == "Metric") or lower[j] in self.metric_heads:
+            if (e is not None and e.label_ == "Metric") or _head_word(lower[j]) in self.metric_heads or lower[j] in self.vague_heads:
+                if e is None and j - 1 >= lo and _DIGIT.search(lower[j - 1]):
+                    continue  # "(7-8B parameters)": a count of the thing, not the measure
                 return j
         return None
 
     def _metric(self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span]) -> None:
-        ve, qs = f["_ve"], f["_qstart"]
+        """Find ``f``'s measure; mark ``f`` dropped when the value measures a setting or a thing, not a result."""
+        ve, qs, right = f["_ve"], f["_qstart"], f["_right"]
         after = f.get("_noun_end", ve)
         # a Metric mention right after the value, or right after its direction noun ("improvement in CHAIR_S")
         for j in (ve, ve + 1, after, after + 1):
             e = ent_tok.get(j)
-            if e is not None and e.label_ == "Metric" and j < f["_right"]:
+            if e is not None and e.label_ == "Metric" and j < right:
                 if j == e.start and all(lower[x] in ("in", "on", "of", "a", "the", "-") for x in range(ve if j <= ve + 1 else after, j)):
-                    return self._set_metric(doc, f, e, e.start, e.end)
+                    f["_metric_after"] = True
+                    return self._set_metric(doc, lower, f, e, e.start, e.end, ent_tok)
+        # "V% of NP": a share of a measure ("95% of its accuracy"), else of a population ("10% of the labels")
+        if f.get("_noun_end") is None and ve < right and lower[ve] == "of":
+            return self._share_of(doc, lower, f, ent_tok)
         verb_end = f.get("_verb", -1) + 1
+        # "15x faster", "4x smaller" carry their measure (speed, size): what comes before "is" is the thing
+        # measured, not the measure ("shared memory is 15x faster")
+        self_measuring = f.get("_noun_end") is not None and lower[f["_noun_end"] - 1] in _SELF_MEASURING
         # "<metric> by VALUE" / "<metric> of VALUE"
-        if qs - 1 >= f["_left"] and lower[qs - 1] in ("by", "of", "=", ":", "is", "from"):
+        if qs - 1 >= f["_left"] and lower[qs - 1] in ("by", "of", "=", ":", "is", "from", "to") and not (
+            self_measuring and lower[qs - 1] in ("is", ":", "=")
+        ):
             e = ent_tok.get(qs - 2)
             if e is not None and e.label_ == "Metric":
-                return self._set_metric(doc, f, e, e.start, e.end)
+                if lower[qs - 1] != "by" and self._threshold(lower, e.start, f["_left"]):
+                    f["_drop"] = "threshold"  # "at an IoU of 0.5": a setting of the evaluation
+                    return None
+                return self._set_metric(doc, lower, f, e, e.start, e.end, ent_tok)
             lo = max(f["_left"], verb_end)
             ph = self._phrase(doc, lower, qs - 2, lo, -1, ent_tok)
-            if ph and not self._metric_like(doc, lower, *ph, ent_tok):
+            if ph and any(lower[k] in self.setting_words for k in range(*ph)):
+                f["_drop"] = "hyper-parameter"  # "increase the compression ratio to 40x": a setting raised
+                return None
+            if ph and not self._is_head(lower, ph[1] - 1, ent_tok):
+                if lower[qs - 1] in ("of", "=", ":", "is"):
+                    # "a sparsity of 50%", "a learning rate of 0.1": the value of something that is no result
+                    f["_drop"] = "value of a non-measure"
+                    return None
                 # "boosts performance across multiple tasks by 9%": the measure is the verb's object
                 head = self._head_before(lower, ph[0], lo, ent_tok)
-                if head is not None:
-                    ph = self._phrase(doc, lower, head, lo, -1, ent_tok) or ph
-            if ph:
-                e = ent_tok.get(ph[1] - 1)
-                return self._set_metric(doc, f, e if e is not None and e.label_ == "Metric" else None, *ph)
+                ph = self._phrase(doc, lower, head, lo, -1, ent_tok) if head is not None else None
+            if ph and lower[qs - 1] != "by" and self._threshold(lower, ph[0], f["_left"]):
+                f["_drop"] = "threshold"
+                return None
+            if ph and self._set_metric(doc, lower, f, None, *ph, ent_tok):
+                return None
         # words right after the value ("54.2% accuracy", "27.3% FID reduction"); without a direction noun
-        # closing them they must name a measure ("75-80% require only ..." has none)
+        # closing them they must name a measure ("10% labels", "50% sparsity" are settings)
+        if f.get("_noun_end") is None and ve + 1 < right and lower[ve] == "in":
+            # "+8% in (AlpacaEval) win-rate": the measure after "in", past a dataset's name
+            e = ent_tok.get(ve + 1)
+            at = e.end if e is not None and e.label_ != "Metric" else ve + 1
+            e = ent_tok.get(at)
+            if e is not None and e.label_ == "Metric" and e.start == at:
+                f["_metric_after"] = True
+                return self._set_metric(doc, lower, f, e, e.start, e.end, ent_tok)
+            ph = self._phrase(doc, lower, at, right, 1, ent_tok) if at < right else None
+            if ph and self._set_metric(doc, lower, f, None, *ph, ent_tok):
+                f["_metric_after"] = True
+                return None
         if f.get("_noun_end") is None or f["_noun_end"] > ve:
-            ph = self._phrase(doc, lower, ve, f["_right"], 1, ent_tok)
-            if ph and (f.get("_noun_end") is not None or self._metric_like(doc, lower, *ph, ent_tok)):
-                e = ent_tok.get(ph[0])
-                return self._set_metric(doc, f, e if e is not None and e.label_ == "Metric" else None, *ph)
-        # after a direction noun: "improvement in X"
-        if f.get("_noun_end") is not None and f["_noun_end"] < f["_right"] and lower[f["_noun_end"]] in ("in", "on", "of"):
-            ph = self._phrase(doc, lower, f["_noun_end"] + 1, f["_right"], 1, ent_tok)
+            ph = self._phrase(doc, lower, ve, right, 1, ent_tok)
             if ph:
-                return self._set_metric(doc, f, None, *ph)
+                if f.get("_noun_end") is not None:
+                    ph = (ph[0], min(ph[1], f["_noun_end"] - 1)) if ph[1] > f["_noun_end"] - 1 else ph
+                if ph[0] < ph[1] and self._set_metric(doc, lower, f, None, *ph, ent_tok):
+                    f["_metric_after"] = True
+                    return None
+                if f.get("_noun_end") is None and not doc[ve].is_punct:
+                    f["_drop"] = "quantity of a thing"
+                    return None
+        # after a direction noun: "improvement in X", "2.5x higher human-normalized score"
+        if f.get("_noun_end") is not None and f["_noun_end"] < right:
+            at = f["_noun_end"] + (lower[f["_noun_end"]] in ("in", "on", "of"))
+            ph = self._phrase(doc, lower, at, right, 1, ent_tok) if at < right else None
+            if ph and self._set_metric(doc, lower, f, None, *ph, ent_tok, after_noun=True):
+                f["_metric_after"] = True
+                return None
         # last resort: the measure named earlier in the clause ("... enhances recognition accuracy,
-        # increasing it from 14.92% to 84.43%")
+        # increasing it from 14.92% to 84.43%"); not after "15x faster", "4x smaller": those name their measure
+        # (speed, size), and the noun before is what is fast or small ("shared memory is 15x faster")
+        if self_measuring:
+            return None
         head = self._head_before(lower, qs, f["_left"], ent_tok)
         if head is not None:
+            # only the head word (or its mention): the words before it may belong to another phrase
             e = ent_tok.get(head)
             if e is not None and e.label_ == "Metric":
-                return self._set_metric(doc, f, e, e.start, e.end)
-            # only the head word: the words before it may belong to another phrase
-            return self._set_metric(doc, f, None, head, head + 1)
+                return self._set_metric(doc, lower, f, e, e.start, e.end, ent_tok)
+            return self._set_metric(doc, lower, f, None, head, head + 1, ent_tok)
 
-    @staticmethod
-    def _set_metric(doc: Doc, f: dict, mention: Span | None, a: int, b: int) -> None:
+    def _threshold(self, lower: list[str], a: int, lo: int) -> bool:
+        """Whether the measure starting at token ``a`` follows "at" / "under" ("at (a standard) IoU of 0.5"):
+        then its value is a threshold the evaluation was run at, not a result."""
+        j = a - 1
+        while j >= lo and j >= a - 3 and lower[j].isalpha() and lower[j] not in _THRESHOLD and lower[j] not in self.verbs:
+            j -= 1
+        return j >= lo and lower[j] in _THRESHOLD
+
+    def _share_of(self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span]) -> None:
+        """"V% of NP": the NP's measure as ``f``'s metric, else mark ``f`` dropped (a share of a population)."""
+        j, end, right = f["_ve"] + 1, f["_ve"] + 1, f["_right"]
+        while j < right and lower[j] in _DETERMINERS:
+            j += 1
+        end = j
+        while end < min(right, j + 8) and lower[end] not in _NP_END and lower[end] not in self.verbs:
+            end += 1
+        head = end - 1
+        if head < j or not self._is_head(lower, head, ent_tok) or lower[head] in self.compound_heads and head == j:
+            f["_drop"] = "share of a population"
+            return None
+        if lower[head] in self.resource_heads and f["direction"] != "reduces":
+            f["_drop"] = "share of a resource"  # "with 10% of the parameters": a setting
+            return None
+        ph = self._phrase(doc, lower, head, j, -1, ent_tok)
+        if ph is None or not self._set_metric(doc, lower, f, None, *ph, ent_tok):
+            f["_drop"] = "share of a population"
+        return None
+
+    def _set_metric(self, doc: Doc, lower: list[str], f: dict, mention: Span | None, a: int, b: int,
+                    ent_tok: dict[int, Span], after_noun: bool = False) -> bool:
+        """Make tokens ``a:b`` ``f``'s metric when they end in a measure; False (nothing set) when not.
+
+        A Metric mention inside the phrase is its mention; a phrase ending in a measure word that no
+        mention covers is marked for a new Metric mention (``_add_metric_mentions``). A phrase that
+        names a hyper-parameter ("masking ratio", "batch size") marks ``f`` dropped.
+        """
+        spaces = token_spaces(doc)
+        if a > 0 and not spaces[a - 1] and (lower[a - 1] == "-" or lower[a - 1][-1:].isalnum()):
+            # a phrase cut inside a hyphenated compound ("state-of-the-|art accuracy") starts after it
+            k = a + 1
+            while k < b and not spaces[k - 1]:
+                k += 1
+            if k >= b:
+                return False
+            a = k
+        if mention is None:
+            for j in range(b - 1, a - 1, -1):
+                e = ent_tok.get(j)
+                if e is not None and e.label_ == "Metric":
+                    mention = e
+                    break
+        last = _head_word(lower[b - 1])
+        if mention is None and not (
+            last in self.metric_heads or last in self.vague_heads or (last in self.compound_heads and (b - a > 1 or after_noun))
+        ):
+            return False  # "rate" or "time" alone names no measure ("error rate", "inference time", "21% less time" do)
+        if any(lower[j] in self.setting_words for j in range(a, b)):
+            f["_drop"] = "hyper-parameter"
+            return True
         f["metric"] = doc[a:b].text
         f["metric_mention"] = mention
         f["end"] = max(f["end"], doc[b - 1].idx + len(doc[b - 1]))
         f["start"] = min(f["start"], doc[a].idx)
+        if mention is None and (last in self.metric_heads or (last in self.compound_heads and b - a > 1)):
+            f["_new_metric"] = (a, b)
+        return True
+
+    def _compare_cue(self, lower: list[str], i: int, s0: int, ent_tok: dict[int, Span]) -> tuple[str, ...] | None:
+        """The comparison phrase ("than", "compared to", "outperforms") before token ``i``, if any.
+
+        Up to six plain words may stand between ("outperforms the 175B parameter instruction-tuned X"),
+        but no verb, punctuation or other mention.
+        """
+        end = i
+        for gap in range(7):
+            if gap:
+                end -= 1
+                t = lower[end] if end >= s0 else ""
+                if not t or t in self.verbs or end in ent_tok or not (t == "-" or any(c.isalnum() for c in t)):
+                    return None
+            if end - 1 >= s0 and self.verbs.get(lower[end - 1], ("",))[0] == "outperforms":
+                return (lower[end - 1],)
+            for n in range(self._max_compare, 0, -1):
+                if end - n >= s0 and tuple(lower[end - n : end]) in self.compare:
+                    return tuple(lower[end - n : end])
+        return None
+
+    def _clause_start(self, lower: list[str], vs: int, s0: int) -> int:
+        """Where the clause holding the value at ``vs`` starts, for its subject.
+
+        "...: the best models reach only 50%" is not about a name before the colon; "..., while
+        reaching 24x" (a participle) shares its sentence's subject; a ";" inside the parentheses
+        holding the value ("(0.87 accuracy; 0.95 AUC)") separates list items, not clauses.
+        """
+        cand, depth = None, 0
+        for j in range(vs - 1, s0 - 1, -1):
+            t = lower[j]
+            if t == ")":
+                depth += 1
+            elif t == "(":
+                if depth:
+                    depth -= 1
+                else:
+                    cand = None  # the value sits inside these parentheses: breaks after "(" do not count
+            elif depth == 0 and cand is None and t in _SUBJECT_BREAKS and not (j + 1 < vs and lower[j + 1].endswith("ing")):
+                cand = j
+        return s0 if cand is None else cand + 1
+
+    def _object_of(self, lower: list[str], e: Span, s0: int) -> bool:
+        """Whether mention ``e`` is the object of a direction verb ("improves both E5 and X by 1.4"): where it holds."""
+        k = e.start - 1
+        if k - 1 > s0 and lower[k] == "of" and lower[k - 1] in self.all_heads:
+            # "improves the performance of X": X is what the measure is read on
+            k -= 2
+            while k > s0 and k >= e.start - 6 and (lower[k] in _DETERMINERS or lower[k] not in self.verbs) and lower[k].isalpha():
+                k -= 1
+            d = self.verbs.get(lower[k])
+            return d is not None and d[0] in ("improves", "reduces")
+        for k in range(e.start - 1, max(s0, e.start - 7) - 1, -1):
+            d = self.verbs.get(lower[k])
+            if d is not None and d[0] in ("improves", "reduces") and lower[k] not in self.all_heads:
+                return True
+            # a coordination of names may stand between ("improves both E5 (base) and X"), no measure or clause
+            if d is not None or lower[k] in self.all_heads or lower[k] in (";", ":", ".", "that", "which", "while"):
+                return False
+        return False
 
     def _subject_settings(
         self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span], proposed: Span | None, s0: int, taken: set[int],
-        sent_all: list[Span],
+        sent_all: list[Span], roles: dict[int, tuple[tuple[str, ...] | None, bool]],
     ) -> None:
-        """Subject and settings of finding ``f``; ``taken`` holds mentions earlier values' settings claimed,
-        ``sent_all`` the sentence's mentions in order (each value reads those before its clause's end)."""
-        vs = f["_vs"]
-        right = f["_right"]
+        """Subject, comparison target and settings of finding ``f``; ``taken`` holds mentions earlier values'
+        settings claimed, ``sent_all`` the sentence's mentions in order (each value reads those before its clause's end),
+        ``roles`` caches each mention's comparison cue and whether a direction verb acts on it."""
+        vs, left, right = f["_vs"], f["_left"], f["_right"]
         sent_ents = [e for e in sent_all if max(e.start, s0) < right]
-        subject = None
-        for e in reversed([e for e in sent_ents if e.end <= vs]):
-            prev = lower[e.start - 1] if e.start - 1 >= s0 else ""
-            # "than X", "on X", "outperforms X": a comparison target or a setting, not the subject
-            if (
-                e.label_ in _SUBJECT_TYPES and e.start not in taken and prev not in _SETTING_PREPS
-                and self.verbs.get(prev, ("",))[0] != "outperforms" and _named(e)
-            ):
-                subject = e
+        for e in sent_ents:
+            if e.start not in roles:
+                cue = self._compare_cue(lower, e.start, s0, ent_tok) if e.label_ in _SUBJECT_TYPES else None
+                roles[e.start] = (cue, e.label_ in _SETTING_TYPES and self._object_of(lower, e, s0))
+        cues = {k: v[0] for k, v in roles.items()}
+        # the comparison target: the nearest Method / Model after a comparison cue in the subject's clause, or anywhere
+        # before it after "compared to" / "relative to" (those scope the whole sentence)
+        clause = self._clause_start(lower, vs, s0)
+        compared = None
+        for e in sent_ents:
+            cue = cues.get(e.start)
+            if cue is None or (e.start < clause and cue[0] not in ("compared", "relative", "in", "comparison", "as")):
+                continue
+            if compared is None or abs(e.start - vs) < abs(compared.start - vs):
+                compared = e
+        f["compared_to"] = compared
+        own = next((j for j in range(s0, vs) if lower[j] in self.own), None)  # "our", "we": the paper's own
+        subject, excluded_end = None, -1
+        candidates, objects = [], []
+        for e in sent_ents:
+            if e.end > vs:
                 break
-        if subject is None and proposed is not None and _named(proposed):
-            subject = proposed
-        f["subject"] = subject
+            if e.start < clause:
+                continue
+            prev = lower[e.start - 1] if e.start - 1 >= s0 else ""
+            # "than X", "on X", "outperforms the strong X": a comparison target or a setting, not the subject;
+            # after "we", "of X" is an object ("we improve the accuracy of X"); "X and Y" share X's role
+            obj = roles[e.start][1] or (
+                e.label_ in _SETTING_TYPES and prev in ("and", "or") and e.start - 1 == excluded_end and bool(objects)
+            )
+            if (
+                prev in _SETTING_PREPS or cues.get(e.start) is not None or obj
+                or (prev == "of" and own is not None and own < e.start)
+                or (prev in ("and", "or") and e.start - 1 == excluded_end)
+            ):
+                excluded_end = e.end
+                if obj:
+                    objects.append(e)
+                continue
+            if e.label_ in _SUBJECT_TYPES and e.start not in taken and _named(e):
+                candidates.append(e)
+        if candidates:
+            subject = candidates[-1]
+        elif proposed is not None and _named(proposed):
+            # the paper's own method, unless someone else's is named after the paper's own words
+            # ("our evaluation shows that even the best models reach only 54%")
+            other = next((j for j in range(vs - 1, left - 1, -1) if lower[j] in self.others), None)
+            own_last = next((j for j in range(vs - 1, s0 - 1, -1) if lower[j] in self.own), None)
+            if other is None or (own_last is not None and own_last > other):
+                subject = proposed
+        if subject is not None and compared is not None and subject.start == compared.start:
+            subject = None
+        # "outperforming X with up to 3.5x more parameters": the value describes X, not a result
+        q = f["_qstart"]
+        if q - 2 >= s0 and lower[q - 1] in self.weak_cues:
+            e = ent_tok.get(q - 2)
+            if e is not None and e.end == q - 1 and e.label_ in _SUBJECT_TYPES and (subject is None or e.start != subject.start):
+                f["_drop"] = "describes another method"
         mm = f["metric_mention"]
-        settings = []
+        settings = list(objects)
         for e in sent_ents:
             if e.label_ not in _SETTING_TYPES or e is subject or (subject is not None and e.start == subject.start):
                 continue
-            if mm is not None and e.start == mm.start:
+            if (mm is not None and e.start == mm.start) or e is compared or e in objects:
                 continue
-            if e.start >= f["_ve"] or (e.start >= f["_left"] and e.start not in taken and e.start - 1 >= s0 and lower[e.start - 1] in ("on", "in", "across", "for")):
+            if e.start >= f["_ve"]:
+                # "on COCO", "in LLaVA-1.5-7B": a method or model after the value is a setting only after a
+                # preposition ("..., followed by X at 0.86" names another subject)
+                if e.label_ in _SUBJECT_TYPES and not any(lower[k] in _SETTING_BEFORE for k in range(max(s0, e.start - 2), e.start)):
+                    continue
                 settings.append(e)
+            elif e.start >= left and e.start not in taken and e.start - 1 >= s0 and lower[e.start - 1] in ("on", "in", "across", "for"):
+                settings.append(e)
+        if subject is proposed and subject is not None and any(e.text.lower() == subject.text.lower() for e in settings):
+            subject = None  # the paper's method named as where the value holds: the value is not about it
+        f["subject"] = subject
         f["settings"] = settings
 
 

@@ -983,6 +983,7 @@
       ["direction", x.direction],
       ["qualifier", x.qualifier],
       ["baseline", x.baseline === undefined ? "" : x.baseline],
+      ["compared to", names("compared_to")],
       ["settings", names("setting")],
       ["rule", x.rule],
     ]);
