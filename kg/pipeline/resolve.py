@@ -12,6 +12,19 @@ Task / Architecture grows over the modifiers in front of it ("block-wise
 quantization", "8-bit Adam", "cross-lingual classification", "3D CNNs").
 Acronym pairs in ``doc._.kg_aliases`` are kept only when both forms survived;
 the short form takes the long form's label.
+
+Two steps then spread what the text already said, so a name needs one strong
+cue, not one per mention (the "one sense per discourse" of word-sense work):
+
+- a list ("MNLI, QNLI, RTE and STS-B", "BERT, XLNet or ALBERT") whose known
+  items are all Datasets (or all Models) makes its other name-shaped items
+  the same (rule ``doc.list``): acronyms, CamelCase and names with a digit
+  ("QQP", "fsCOCO", "FSS-1000"), and lexicon names that are too ambiguous
+  to tag alone (rule ids ending in ``-ctx``, see rules/README.md);
+- a name found by a context cue ("we present FastPose, a ...", "the ML50
+  benchmark") or in a list is tagged at its every other mention in the text
+  (rule ``doc.repeat``), when it is shaped like a name (a capital after the
+  first letter, or a digit).
 """
 
 from __future__ import annotations
@@ -24,7 +37,7 @@ from spacy.tokens import Doc, Span
 from .candidates import candidate_records, doc_text
 from .regexrules import load_filters, load_macros
 from .rules import read_rules, rules_path
-from .doctokens import token_lower, token_spaces, token_starts, token_texts
+from .doctokens import char_token_span, token_lower, token_spaces, token_starts, token_texts
 
 __all__ = ["Resolver", "make_resolve"]
 
@@ -36,6 +49,21 @@ _COMPOUND_PART = re.compile(r"[a-z]+|\d+")
 _DIMENSION = re.compile(r"\d[dD]")
 # a lower-case adjective by its ending: "dynamic", "financial", "generative", "pairwise"
 _ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ic|ive|wise|ous|ary)")
+# a number, a size or a count ("3", "120,000", "13B", "4/9"): no name
+_NUMBERISH = re.compile(r"[\d.,/:%x ]+[BMKTbmkt]?")
+# a word shaped like a name on its own: an acronym or CamelCase ("QQP", "fsCOCO", "WikiSQL") or
+# letters with a digit ("FSS-1000", "CIFAR10"); a capitalised word ("Books") is not
+_NAME_SHAPE = re.compile(r"(?=[\w.+/-]{2,40}$)(?:[A-Za-z][a-z]*[A-Z][\w.+/-]*|[A-Za-z][\w.+/-]*\d[\w.+/-]*|\d[\w.+/-]*[A-Za-z][\w.+/-]*)")
+# labels whose lists and repeats are spread: proper names of things
+_NAMED = frozenset({"Dataset", "Model"})
+# rule ids whose mentions are spread to the name's other mentions (lexicon and shape rules find them all already)
+_REPEATED = ("ctx.", "doc.list")
+# a lexicon rule id with this ending marks a name tagged only in a list of its kind (rules/README.md)
+WEAK_SUFFIX = "-ctx"
+# list separators: "A, B", "A and B", "A, and B", "A or B"
+_CONJ = frozenset({"and", "or", "&"})
+#: at most this many items in one list
+_MAX_LIST = 16
 
 
 class Resolver:
@@ -102,7 +130,8 @@ class Resolver:
             return False
         if self._is_adjective(toks, start, end):
             return False
-        return any(c.isalnum() for c in low)
+        # a count or a size ("3 datasets", "13B model") names nothing
+        return any(c.isalpha() for c in low) and not _NUMBERISH.fullmatch(text)
 
     def _is_adjective(self, toks: "_Tokens", start: int, end: int) -> bool:
         texts, lower, spaces = toks.texts, toks.lower, toks.spaces
@@ -150,10 +179,127 @@ class Resolver:
             end += 1
         return start, end
 
+    def _name_at(self, toks: "_Tokens", start: int, taken: bytearray) -> int:
+        """End of the name-shaped word starting at token ``start`` ("QQP", "FSS-1000"), or ``start`` if none."""
+        texts, spaces = toks.texts, toks.spaces
+        n = len(texts)
+        end = start + 1
+        # one written word: the tokens up to the next space ("FSS", "-", "1000")
+        while end < n and not spaces[end - 1] and texts[end] not in (",", ";", ":", ")", "(", ".") and end - start < 6:
+            end += 1
+        if 1 in taken[start:end] or not _NAME_SHAPE.fullmatch(toks.span_text(start, end)):
+            return start
+        # the name must end here: "MS" of "MS COCO" is only the start of one
+        if end < n and (texts[end][:1].isupper() or texts[end][:1].isdigit()) or not self._keep(toks, start, end):
+            return start
+        return end
+
+    def _name_ending_at(self, toks: "_Tokens", end: int, taken: bytearray) -> int:
+        """Start of the name-shaped word that ends at token ``end`` (exclusive), or ``end`` if none."""
+        texts, spaces = toks.texts, toks.spaces
+        start = end - 1
+        while start > 0 and not spaces[start - 1] and texts[start - 1] not in (",", ";", ":", ")", "(") and end - start < 6:
+            start -= 1
+        return start if self._name_at(toks, start, taken) == end else end
+
+    def _spread_lists(self, toks: "_Tokens", chosen: dict, taken: bytearray, weak: dict) -> None:
+        """Tag the untagged names of a list whose tagged items are all Datasets (or all Models): ``doc.list``."""
+        texts, lower = toks.texts, toks.lower
+        n = len(texts)
+        by_start = {s: (e, lab) for (s, e), (lab, _) in chosen.items()}
+        by_end = {e: (s, lab) for (s, e), (lab, _) in chosen.items()}
+        weak_by_end = {e: (s, lab) for s, (e, lab, _) in weak.items()}
+        done: set[int] = set()
+        for (s0, e0), (label0, _) in sorted(chosen.items()):
+            if label0 not in _NAMED or s0 in done:
+                continue
+            # walk left to the list's first item, then right over it: items joined by ",", "and", ", and"
+            first = s0
+            for _ in range(_MAX_LIST):
+                j = first - 1
+                if j < 1 or (texts[j] != "," and lower[j] not in _CONJ):
+                    break
+                k = j - 1 if texts[j] != "," and lower[j] in _CONJ and j >= 2 and texts[j - 1] == "," else j
+                prev_end = k
+                if prev_end in by_end:
+                    first = by_end[prev_end][0]
+                elif prev_end in weak_by_end:
+                    first = weak_by_end[prev_end][0]
+                else:
+                    s = self._name_ending_at(toks, prev_end, taken)
+                    if s == prev_end:
+                        break
+                    first = s
+            items: list[tuple[int, int, str | None]] = []  # (start, end, label or None)
+            seps: list[str] = []
+            i = first
+            while len(items) < _MAX_LIST:
+                if i in by_start:
+                    e, lab = by_start[i]
+                    items.append((i, e, lab))
+                elif i in weak and 1 not in taken[i:weak[i][0]]:
+                    # a list-only name of another kind makes the list a mixed one
+                    items.append((i, weak[i][0], None if weak[i][1] == label0 else weak[i][1]))
+                else:
+                    e = self._name_at(toks, i, taken)
+                    if e == i:
+                        break
+                    items.append((i, e, None))
+                i = items[-1][1]
+                if i < n and texts[i] == ",":
+                    if i + 1 < n and lower[i + 1] in _CONJ:
+                        seps.append("and")
+                        i += 2
+                    else:
+                        seps.append(",")
+                        i += 1
+                elif i < n and lower[i] in _CONJ:
+                    seps.append("and")
+                    i += 1
+                else:
+                    break
+            # a list is closed by its conjunction: "A, B and C"; a comma alone ("On ImageNet, DeiT ...") is no list
+            del seps[len(items) - 1:]
+            labels = {lab for _, _, lab in items if lab is not None}
+            done.update(s for s, _, _ in items)
+            if len(items) < 2 or labels != {label0} or not seps or seps[-1] != "and" or "and" in seps[:-1]:
+                continue
+            for s, e, lab in items:
+                if lab is None and 1 not in taken[s:e]:
+                    taken[s:e] = b"\x01" * (e - s)
+                    chosen[(s, e)] = (label0, "doc.list")
+
+    def _spread_repeats(self, toks: "_Tokens", chosen: dict, taken: bytearray) -> None:
+        """Tag the other mentions of names that a context cue or a list found: ``doc.repeat``."""
+        names: dict[str, str] = {}
+        for (s, e), (label, rule_id) in chosen.items():
+            if label in _NAMED and rule_id.startswith(_REPEATED):
+                text = toks.span_text(s, e)
+                if _NAME_SHAPE.fullmatch(text.replace(" ", "")) and text not in names:
+                    names[text] = label
+        if not names:
+            return
+        alternation = "|".join(re.escape(t) for t in sorted(names, key=len, reverse=True))
+        text = toks.text
+        for m in re.finditer(f"(?<![\\w-])(?:{alternation})(?![\\w-])", text):
+            span = toks.token_span(m.start(), m.end())
+            if span is None:
+                continue
+            s, e = span
+            if 1 in taken[s:e] or toks.span_text(s, e) != m.group():
+                continue
+            taken[s:e] = b"\x01" * (e - s)
+            chosen[(s, e)] = (names[m.group()], "doc.repeat")
+
     def __call__(self, doc: Doc) -> Doc:
         toks = _Tokens(doc)
         ranked = []
+        weak: dict[int, tuple[int, str, str]] = {}  # start -> (end, label, rule id) of names tagged only in a list
         for k, (start, end, label, rule_id) in enumerate(candidate_records(doc)):
+            if rule_id.endswith(WEAK_SUFFIX):
+                if self._keep(toks, start, end) and end - start > weak.get(start, (start, "", ""))[0] - start:
+                    weak[start] = (end, label, rule_id)
+                continue
             if self._keep(toks, start, end):
                 # longest first, then by rule priority; ties keep the proposal order
                 ranked.append((-toks.char_len(start, end), -self.priority(rule_id), start, k, end, label, rule_id))
@@ -168,6 +314,9 @@ class Resolver:
                 continue  # "translation" alone: a task only with its modifier ("machine translation")
             taken[start:end] = b"\x01" * (end - start)
             chosen[(start, end)] = (label, rule_id)
+        if any(label in _NAMED for label, _ in chosen.values()):
+            self._spread_lists(toks, chosen, taken, weak)
+            self._spread_repeats(toks, chosen, taken)
         aliases = []
         for short, long, rule_id in doc._.kg_aliases or []:
             s = chosen.get((short.start, short.end))
@@ -188,9 +337,10 @@ class Resolver:
 class _Tokens:
     """A Doc's token texts, lower case, character offsets and trailing spaces, as cached lists."""
 
-    __slots__ = ("text", "texts", "lower", "starts", "spaces")
+    __slots__ = ("doc", "text", "texts", "lower", "starts", "spaces")
 
     def __init__(self, doc: Doc):
+        self.doc = doc
         self.text = doc_text(doc)
         self.texts = token_texts(doc)
         self.lower = token_lower(doc)
@@ -200,6 +350,10 @@ class _Tokens:
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens ``start:end`` (``Span.text``)."""
         return self.text[self.starts[start] : self.starts[end - 1] + len(self.texts[end - 1])]
+
+    def token_span(self, start_char: int, end_char: int) -> tuple[int, int] | None:
+        """Token offsets of the characters ``start_char:end_char`` (expanded to whole tokens)."""
+        return char_token_span(self.doc, start_char, end_char)
 
     def char_len(self, start: int, end: int) -> int:
         """``end_char - start_char`` of tokens ``start:end``."""
