@@ -16,7 +16,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .candidates import add_char_candidate, candidate_records, doc_text
+from .candidates import WEAK_SUFFIX, add_char_candidate, candidate_records, doc_text
 from .normalize import singular
 from .rules import read_rules, rules_path
 from .doctokens import token_starts, token_texts
@@ -157,16 +157,19 @@ class AbbreviationDetector:
         records = candidate_records(doc)
         n_before = len(records)  # the proposals made before this component (it appends its own)
         existing: dict[tuple[int, int], str] | None = None  # built when first needed: most texts define nothing
+        weak: dict[tuple[int, int], str] = {}
 
-        def proposed(span: tuple[int, int]) -> str | None:
+        def proposed(span: tuple[int, int], weak_ok: bool = False) -> str | None:
             nonlocal existing
             if existing is None:
                 existing = {}
                 # character offsets from the token lists: a Span per candidate cost more than the rest
                 starts, texts = token_starts(doc), token_texts(doc)
                 for start, end, label, rule_id in sorted(records[:n_before], key=lambda r: not r[3].startswith("lex.")):
-                    existing.setdefault((starts[start], starts[end - 1] + len(texts[end - 1])), label)
-            return existing.get(span)
+                    chars = (starts[start], starts[end - 1] + len(texts[end - 1]))
+                    # a list-only name ("SVD" as a data set) types only a pair whose long form is a proper name
+                    (weak if rule_id.endswith(WEAK_SUFFIX) else existing).setdefault(chars, label)
+            return existing.get(span) or (weak.get(span) if weak_ok else None)
 
         defined: dict[str, tuple[str, Span]] = {}
         aliases = []
@@ -210,7 +213,8 @@ class AbbreviationDetector:
             if len(long_text.split()) < 2 and "-" not in long_text:
                 continue
             # the head noun says what kind of thing the long form names; else trust a proposal on either form
-            label = self.head_label(long_text) or proposed(long_span) or proposed(short_span)
+            label = self.head_label(long_text) or proposed(long_span) or proposed(short_span) \
+                or proposed(short_span, weak_ok=long_text[:1].isupper())
             if label is None:
                 continue
             long_c = add_char_candidate(doc, *long_span, label, "abbr.definition")

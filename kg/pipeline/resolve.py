@@ -30,14 +30,15 @@ cue, not one per mention (the "one sense per discourse" of word-sense work):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .candidates import candidate_records, doc_text
+from .candidates import WEAK_SUFFIX, candidate_records, doc_text
 from .regexrules import load_filters, load_macros
 from .rules import read_rules, rules_path
-from .doctokens import char_token_span, token_lower, token_spaces, token_starts, token_texts
+from .doctokens import char_token_span, sentence_bounds, token_lower, token_spaces, token_starts, token_texts
 
 __all__ = ["Resolver", "make_resolve"]
 
@@ -52,14 +53,15 @@ _ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ic|ive|wise|ous|ary)")
 # a number, a size or a count ("3", "120,000", "13B", "4/9"): no name
 _NUMBERISH = re.compile(r"[\d.,/:%x ]+[BMKTbmkt]?")
 # a word shaped like a name on its own: an acronym or CamelCase ("QQP", "fsCOCO", "WikiSQL") or
-# letters with a digit ("FSS-1000", "CIFAR10"); a capitalised word ("Books") is not
-_NAME_SHAPE = re.compile(r"(?=[\w.+/-]{2,40}$)(?:[A-Za-z][a-z]*[A-Z][\w.+/-]*|[A-Za-z][\w.+/-]*\d[\w.+/-]*|\d[\w.+/-]*[A-Za-z][\w.+/-]*)")
+# letters with a digit ("FSS-1000", "CIFAR10", "3DMatch"); a capitalised word ("Books") and a
+# figure panel ("1c") are not
+_NAME_SHAPE = re.compile(r"(?=[\w.+/-]{2,40}$)(?:[A-Za-z][a-z]*[A-Z][\w.+/-]*|[A-Za-z][\w.+/-]*\d[\w.+/-]*|\d[\w.+/-]*[A-Za-z][\w.+/-]*[A-Za-z][\w.+/-]*)")
+# context cues whose one-word proposals must be shaped like a name (rules/context.jsonl)
+_SHAPED_CUES = ("ctx.head.",)
 # labels whose lists and repeats are spread: proper names of things
 _NAMED = frozenset({"Dataset", "Model"})
 # rule ids whose mentions are spread to the name's other mentions (lexicon and shape rules find them all already)
 _REPEATED = ("ctx.", "doc.list")
-# a lexicon rule id with this ending marks a name tagged only in a list of its kind (rules/README.md)
-WEAK_SUFFIX = "-ctx"
 # list separators: "A, B", "A and B", "A, and B", "A or B"
 _CONJ = frozenset({"and", "or", "&"})
 #: at most this many items in one list
@@ -132,6 +134,23 @@ class Resolver:
             return False
         # a count or a size ("3 datasets", "13B model") names nothing
         return any(c.isalpha() for c in low) and not _NUMBERISH.fullmatch(text)
+
+    def _context_name(self, toks: "_Tokens", start: int, end: int, rule_id: str) -> bool:
+        """Whether a context cue's proposal can be a name. One shaped like a name ("PopVQA", "FSS-1000")
+        can; capitalised words prove nothing in a title, where every word is capitalised, and a single
+        one proves nothing at a sentence's (or a heading's) start ("Another dataset", "Recently, a
+        model"), nor anywhere for a head-noun cue ("X, a new dataset")."""
+        text = toks.span_text(start, end)
+        if any(_NAME_SHAPE.fullmatch(w) for w in text.split()):
+            return True
+        if toks.title_case(start):
+            # "Efficient LLM Reasoning", "Open-source dataset for ...": in a title every word is capitalised
+            return False
+        if " " in text:
+            return True
+        if rule_id.startswith(_SHAPED_CUES) or start in toks.sentence_starts():
+            return False
+        return not (start > 0 and toks.texts[start - 1] == ":")  # "HelpSteer2: Open-source dataset ..."
 
     def _is_adjective(self, toks: "_Tokens", start: int, end: int) -> bool:
         texts, lower, spaces = toks.texts, toks.lower, toks.spaces
@@ -300,7 +319,7 @@ class Resolver:
                 if self._keep(toks, start, end) and end - start > weak.get(start, (start, "", ""))[0] - start:
                     weak[start] = (end, label, rule_id)
                 continue
-            if self._keep(toks, start, end):
+            if self._keep(toks, start, end) and (not rule_id.startswith("ctx.") or self._context_name(toks, start, end, rule_id)):
                 # longest first, then by rule priority; ties keep the proposal order
                 ranked.append((-toks.char_len(start, end), -self.priority(rule_id), start, k, end, label, rule_id))
         ranked.sort()
@@ -337,7 +356,7 @@ class Resolver:
 class _Tokens:
     """A Doc's token texts, lower case, character offsets and trailing spaces, as cached lists."""
 
-    __slots__ = ("doc", "text", "texts", "lower", "starts", "spaces")
+    __slots__ = ("doc", "text", "texts", "lower", "starts", "spaces", "_sent_starts", "_titles", "_cuts")
 
     def __init__(self, doc: Doc):
         self.doc = doc
@@ -346,6 +365,37 @@ class _Tokens:
         self.lower = token_lower(doc)
         self.starts = token_starts(doc)
         self.spaces = token_spaces(doc)
+        self._sent_starts: set[int] | None = None
+        self._titles: dict[int, bool] | None = None
+        self._cuts: list[int] = []
+
+    def title_case(self, i: int) -> bool:
+        """Whether token ``i`` is in a title-case sentence: most of its longer words capitalised.
+
+        A line break ends a sentence here too: a title runs into the abstract's first sentence
+        when no full stop ends it."""
+        if self._titles is None:
+            self._titles = {}
+            cuts = {s for s, _ in sentence_bounds(self.doc)}
+            cuts.update(j + 1 for j, t in enumerate(self.texts) if "\n" in t)
+            cuts.add(len(self.texts))
+            self._cuts = sorted(cuts)
+        cuts = self._cuts
+        k = bisect_right(cuts, i) - 1
+        hit = self._titles.get(k)
+        if hit is None:
+            s, e = cuts[max(k, 0)], cuts[min(k + 1, len(cuts) - 1)]
+            # words of four letters or more: "for", "of", "and", "via" stay lower case in titles
+            words = [w for w in self.texts[s:e] if len(w) > 3 and w[:1].isalpha()]
+            capital = sum(w[0].isupper() for w in words)
+            hit = self._titles[k] = len(words) >= 3 and capital >= 0.6 * len(words)
+        return hit
+
+    def sentence_starts(self) -> set[int]:
+        """Indices of the tokens that open a sentence (built on first use)."""
+        if self._sent_starts is None:
+            self._sent_starts = {s for s, _ in sentence_bounds(self.doc)}
+        return self._sent_starts
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens ``start:end`` (``Span.text``)."""
