@@ -8,7 +8,8 @@ The entity components, in pipeline order (:data:`ENTITY_COMPONENTS`):
 - ``kg_shapes`` (shapes.py): model-name shapes and coined names;
 - ``kg_context`` (context.py): cue words around a name ("the X dataset");
 - ``kg_abbreviations`` (abbreviations.py): acronym definitions and their uses;
-- ``kg_resolve`` (resolve.py): the final non-overlapping ``doc.ents``.
+- ``kg_resolve`` (resolve.py): the final non-overlapping ``doc.ents``;
+- ``kg_compounds`` (compounds.py): "<Model> <method noun>" ("BERT embeddings") as one Method.
 
 Each proposes candidates into ``doc.spans["kg_candidates"]``; resolve decides.
 Rule data come from the ``kg.rules`` package (rules/ in the repository) or a
@@ -25,6 +26,7 @@ from spacy.tokens import Doc
 
 from . import findings, links, orgs, relations  # noqa: F401  (registers the relation-stage factories for spacy.load)
 from .abbreviations import make_abbreviations
+from .compounds import make_compounds
 from .context import make_context
 from .guard import MAX_CHARS, make_sentence_cap
 from .lexicon import make_lexicon
@@ -36,7 +38,7 @@ from .tokenizer import SIZE_FULL_STOP, KGTokenizer, create_kg_tokenizer, with_si
 
 __all__ = ["load_pipeline", "split_size_full_stop", "ENTITY_COMPONENTS", "add_entity_components", "RuleError",
            "KGTokenizer", "SIZE_FULL_STOP", "MAX_CHARS", "TOKENIZER", "create_kg_tokenizer", "make_sentence_cap", "make_sentencizer",
-           "make_lexicon", "make_shapes", "make_context", "make_abbreviations", "make_resolve"]
+           "make_lexicon", "make_shapes", "make_context", "make_abbreviations", "make_resolve", "make_compounds"]
 
 if not Doc.has_extension("kg_aliases"):
     Doc.set_extension("kg_aliases", default=None)
@@ -48,6 +50,7 @@ ENTITY_COMPONENTS: list[tuple[str, dict]] = [
     ("kg_context", {"file": "context.jsonl"}),
     ("kg_abbreviations", {"file": "head_nouns.jsonl"}),
     ("kg_resolve", {"file": "priorities.jsonl"}),
+    ("kg_compounds", {"rules_file": "compounds.jsonl"}),
 ]
 
 

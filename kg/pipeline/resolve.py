@@ -35,6 +35,7 @@ from bisect import bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..lineage import load_lineage_lexicons, parse_model_name
 from .candidates import WEAK_SUFFIX, candidate_records, doc_text
 from .regexrules import load_filters, load_macros
 from .rules import read_rules, rules_path
@@ -56,6 +57,12 @@ _NUMBERISH = re.compile(r"[\d.,/:%x ]+[BMKTbmkt]?")
 # letters with a digit ("FSS-1000", "CIFAR10", "3DMatch"); a capitalised word ("Books") and a
 # figure panel ("1c") are not
 _NAME_SHAPE = re.compile(r"(?=[\w.+/-]{2,40}$)(?:[A-Za-z][a-z]*[A-Z][\w.+/-]*|[A-Za-z][\w.+/-]*\d[\w.+/-]*|\d[\w.+/-]*[A-Za-z][\w.+/-]*[A-Za-z][\w.+/-]*)")
+# rule ids of model-name shapes (rules/shapes.jsonl), typed by _shape_label
+_MODEL_SHAPE = "shape.model."
+# lexicon kinds that a model-shaped name starting with one of their names belongs to
+_SHAPE_KINDS = frozenset({"Dataset", "Metric"})
+# the letters a name starts with ("WikiText" of "WikiText103", "CC" of "CC-100")
+_STEM = re.compile(r"[A-Za-z]+(?:[ .][A-Za-z]+)*")
 # context cues whose one-word proposals must be shaped like a name (rules/context.jsonl)
 _SHAPED_CUES = ("ctx.head.",)
 # labels whose lists and repeats are spread: proper names of things
@@ -86,6 +93,7 @@ class Resolver:
         self.bare_generic = filters.get("bare_generic", frozenset())
         self.not_modifier = filters.get("not_modifier", frozenset()) | self.stop
         self._cache: dict[str, int] = {}
+        self._shape_cache: dict[str, str] = {}
         # a version / size / flavour after a name belongs to it ("SQuAD v1.1", "XLNet LARGE", "XLM-R")
         suffix = load_macros(folder).get("NAME_SUFFIX")
         self.suffix = re.compile(f"(?:{suffix})") if suffix else None
@@ -134,6 +142,27 @@ class Resolver:
             return False
         # a count or a size ("3 datasets", "13B model") names nothing
         return any(c.isalpha() for c in low) and not _NUMBERISH.fullmatch(text)
+
+    def _shape_label(self, text: str, lexicon_label: str | None) -> str | None:
+        """The type of a model-shaped name ("Llama3-8B", "WikiText103", "ROUGE-1-F"), or None for no name.
+
+        A name whose first word a lexicon lists as a Dataset or Metric is a version of that
+        ("CIFAR-10", "ROUGE-1-F"); one that :func:`kg.lineage.parse_model_name` cannot read as
+        family + version / size / flavour is a data set's number ("WikiText103": a Dataset when
+        its stem is a dataset family of rules/lineage.json) or no model ("RQ1", "V100", "BM25").
+        """
+        if lexicon_label is not None:
+            return lexicon_label
+        hit = self._shape_cache.get(text)
+        if hit is None:
+            if parse_model_name(text) is not None:
+                hit = "Model"
+            else:
+                stem = _STEM.match(text)
+                hit = "Dataset" if stem and stem.group().lower() in load_lineage_lexicons()[0] else ""
+            if len(self._shape_cache) < 50_000:
+                self._shape_cache[text] = hit
+        return hit or None
 
     def _context_name(self, toks: "_Tokens", start: int, end: int, rule_id: str) -> bool:
         """Whether a context cue's proposal can be a name. One shaped like a name ("PopVQA", "FSS-1000")
@@ -314,7 +343,14 @@ class Resolver:
         toks = _Tokens(doc)
         ranked = []
         weak: dict[int, tuple[int, str, str]] = {}  # start -> (end, label, rule id) of names tagged only in a list
-        for k, (start, end, label, rule_id) in enumerate(candidate_records(doc)):
+        records = candidate_records(doc)
+        # the kind a lexicon gives the first word of a shape ("ROUGE" of "ROUGE-1-F", "CIFAR" of "CIFAR-10")
+        named_starts = {s: lab for s, _, lab, r in records if lab in _SHAPE_KINDS and r.startswith("lex.")}
+        for k, (start, end, label, rule_id) in enumerate(records):
+            if rule_id.startswith(_MODEL_SHAPE):
+                label = self._shape_label(toks.span_text(start, end), named_starts.get(start))
+                if label is None:
+                    continue
             if rule_id.endswith(WEAK_SUFFIX):
                 if self._keep(toks, start, end) and end - start > weak.get(start, (start, "", ""))[0] - start:
                     weak[start] = (end, label, rule_id)

@@ -1,0 +1,86 @@
+"""Model names that modify a method noun: "BERT embeddings", "RoBERTa pretraining", "ELMo representations".
+
+A model's name in front of a noun such as *embeddings*, *objective* or
+*pretraining* names a technique taken from that model, not the model itself:
+"the BERT objective" is a training objective, "ELMo embeddings" are vectors.
+Tagging "BERT" there as a Model says the sentence is about the model, which it
+is not. ``kg_compounds`` (after ``kg_resolve``) turns such a Model entity and its
+head noun into one Method entity ("BERT embeddings"), with the rule id of the
+head-noun rule that matched (``compound.method``).
+
+The head nouns are data (rules/compounds.jsonl, ``{"id", "label", "pattern": {"heads": [...]}}``).
+A head already inside another entity, a possessive ("BERT's objective") or a
+hyphenated continuation ("BERT embeddings-based") leaves the Model as it is.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..errors import RuleError
+from ..resources import rules_path
+from .doctokens import token_lower
+from .rules import read_stage_rules
+
+__all__ = ["CompoundJoiner", "make_compounds", "compound_spans"]
+
+#: the entity label a compound may start from
+_MODIFIER = "Model"
+
+
+def compound_spans(doc: Doc, heads: dict[str, tuple[str, str]]) -> list[Span]:
+    """``doc.ents`` with every Model entity that is followed by a head noun of ``heads``
+    (lower-case word -> (label, rule id)) joined with that noun into one entity of the rule's label."""
+    ents = list(doc.ents)
+    if not ents or not heads:
+        return ents
+    lower = token_lower(doc)
+    n = len(doc)
+    starts = {e.start for e in ents}
+    out: list[Span] = []
+    for ent in ents:
+        nxt = ent.end
+        hit = heads.get(lower[nxt]) if ent.label_ == _MODIFIER and nxt < n else None
+        # the head must be a word of its own: not the start of another entity, not joined
+        # to what follows ("embeddings-based"), and the name not possessive ("BERT's")
+        if (hit is None or nxt in starts or doc[ent.end - 1].whitespace_ == ""
+                or (nxt + 1 < n and doc[nxt].whitespace_ == "" and lower[nxt + 1] in ("-", "'s"))):
+            out.append(ent)
+            continue
+        label, rule_id = hit
+        out.append(Span(doc, ent.start, nxt + 1, label=label, span_id=rule_id))
+    return out
+
+
+class CompoundJoiner:
+    """spaCy component ``kg_compounds``: joins "<Model> <method noun>" into one Method entity."""
+
+    def __init__(self, nlp: Language, name: str = "kg_compounds", *, rules_file: str = "compounds.jsonl",
+                 rules_dir: str = ""):
+        self.name = name
+        path = rules_path(rules_dir or None) / rules_file
+        self.heads: dict[str, tuple[str, str]] = {}
+        for rule in read_stage_rules(path):
+            words = rule["pattern"].get("heads")
+            if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+                raise RuleError(f"{path}:{rule['_line']}: rule {rule['id']!r}: \"heads\" must be a list of words")
+            for w in words:
+                self.heads[w.strip().lower()] = (rule["label"], rule["id"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Join the compounds of ``doc`` in ``doc.ents``."""
+        if doc.ents:
+            doc.ents = compound_spans(doc, self.heads)
+        return doc
+
+
+@Language.factory(
+    "kg_compounds",
+    assigns=["doc.ents"],
+    requires=["doc.ents"],
+    default_config={"rules_file": "compounds.jsonl", "rules_dir": ""},
+)
+def make_compounds(nlp: Language, name: str, *, rules_file: str, rules_dir: str) -> CompoundJoiner:
+    """spaCy factory for :class:`CompoundJoiner` (head nouns from ``rules_dir``/``rules_file``)."""
+    return CompoundJoiner(nlp, name, rules_file=rules_file, rules_dir=rules_dir)
