@@ -23,12 +23,13 @@ def test_compounds_component_runs_after_resolve(nlp):
         ("The RoBERTa pretraining recipe drops NSP.", ("RoBERTa pretraining", "Method")),
         ("We simplify the BERT objective for shorter targets.", ("BERT objective", "Method")),
         ("A classifier on ELMo representations beats static vectors.", ("ELMo representations", "Method")),
+        ("BERT's objective masks tokens.", ("BERT's objective", "Method")),  # the objective of BERT
     ],
 )
 def test_compounds_join_model_and_method_noun(nlp, text, expected):
     ents = [(e.text, e.label_) for e in nlp(text).ents]
     assert expected in ents
-    assert (expected[0].split()[0], "Model") not in ents
+    assert not any(label == "Model" and expected[0].startswith(text) for text, label in ents)
     rule = next(e.id_ for e in nlp(text).ents if e.text == expected[0])
     assert rule == "compound.method"
 
@@ -37,7 +38,6 @@ def test_compounds_join_model_and_method_noun(nlp, text, expected):
     "text,model",
     [
         ("BERT outperforms ELMo on GLUE.", "BERT"),  # no method noun after the name
-        ("BERT's objective masks tokens.", "BERT"),  # possessive: the model is the subject
         ("We fine-tune BERT models on SQuAD.", "BERT"),  # "models" names the model itself
         ("We use BERT embeddings-based retrieval.", "BERT"),  # the noun continues into a compound adjective
     ],

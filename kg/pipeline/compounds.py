@@ -9,8 +9,10 @@ head noun into one Method entity ("BERT embeddings"), with the rule id of the
 head-noun rule that matched (``compound.method``).
 
 The head nouns are data (rules/compounds.jsonl, ``{"id", "label", "pattern": {"heads": [...]}}``).
-A head already inside another entity, a possessive ("BERT's objective") or a
-hyphenated continuation ("BERT embeddings-based") leaves the Model as it is.
+A head already inside another entity (other than the head noun alone, tagged
+Method: "BERT pretraining") or a hyphenated continuation ("BERT
+embeddings-based") leaves the Model as it is; a possessive joins ("BERT's
+objective" is the objective of BERT).
 """
 
 from __future__ import annotations
@@ -37,18 +39,27 @@ def compound_spans(doc: Doc, heads: dict[str, tuple[str, str]]) -> list[Span]:
         return ents
     lower = token_lower(doc)
     n = len(doc)
-    starts = {e.start for e in ents}
+    # entities by start; a one-word Method there may be the head itself ("pretraining")
+    by_start = {e.start: e for e in ents}
     out: list[Span] = []
+    absorbed: set[int] = set()
     for ent in ents:
+        if ent.start in absorbed:
+            continue
         nxt = ent.end
         hit = heads.get(lower[nxt]) if ent.label_ == _MODIFIER and nxt < n else None
-        # the head must be a word of its own: not the start of another entity, not joined
-        # to what follows ("embeddings-based"), and the name not possessive ("BERT's")
-        if (hit is None or nxt in starts or doc[ent.end - 1].whitespace_ == ""
+        other = by_start.get(nxt)
+        # the head must be a word of its own: not the start of another entity (unless that entity is
+        # the head noun alone, tagged Method), not joined to what follows ("embeddings-based"), and the
+        # name not possessive ("BERT's")
+        if (hit is None or (other is not None and (other.end != nxt + 1 or other.label_ != hit[0]))
+                or doc[ent.end - 1].whitespace_ == ""
                 or (nxt + 1 < n and doc[nxt].whitespace_ == "" and lower[nxt + 1] in ("-", "'s"))):
             out.append(ent)
             continue
         label, rule_id = hit
+        if other is not None:
+            absorbed.add(nxt)
         out.append(Span(doc, ent.start, nxt + 1, label=label, span_id=rule_id))
     return out
 
