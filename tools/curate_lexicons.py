@@ -20,9 +20,9 @@ Decisions (each measured on development data, none copied from it):
 - a name that occurs in several lists goes to the first list in LIST_ORDER
   (a curated model family beats a method of the same name, etc.);
 - one capitalised ordinary word ("Survey", "Sentence", "Heuristic",
-  "Attention", "Multi-Modal") is a table header or title word, not a task,
-  metric, method or leaderboard model name: dropped (models from the curated
-  transformers list are kept);
+  "Attention", "Multi-Modal", "Multi-View") is a table header or title word,
+  not a task, metric, method or leaderboard model name: dropped (models from
+  the curated transformers list are kept);
 - a dataset "name" of 2-3 capital letters (SSL, MLM, MIT, RTE, QQP) collides
   with common acronyms and affiliations far more often than it names the
   dataset alone: it is kept as a *list-only* name (rule id ending in ``-ctx``),
@@ -107,6 +107,7 @@ GENERIC = {
     "mean", "total", "error", "result", "results", "value", "base", "large", "small", "best", "single", "ensemble",
     "english", "chinese", "german", "french", "text", "image", "images", "video", "audio", "language", "general",
     "simple", "standard", "original", "proposed", "full", "new", "human", "humans", "random", "default",
+    "neural net", "neural nets",
 }
 _BAD_CHARS = re.compile(r"[()\[\]{}+*@,;:=<>|\\#%$?!\"“”‘’\x00-\x1f]|https?|www\.|\.com|\.\.")
 _HAS_ALNUM = re.compile(r"[A-Za-z]")
@@ -243,6 +244,8 @@ _TECHNIQUE_WORD = re.compile(r"(?:ing|[iy]zation|[iy]sation|propagation|search)$
 # the last word of a descriptive model name that is still a name ("Stochastic Answer Network",
 # "Compressive Transformer", "Neural Semantic Encoder"); "... Model" is not ("Joint Model")
 _NAMED_MODEL_HEAD = re.compile(r"(?:network|transformer|encoder|decoder|reader|parser|autoencoder)$", re.I)
+# a hyphenated leaderboard name that ends like a model family is a name ("Go-Explore" is not, "Twin-Net" is)
+_FAMILY_END = re.compile(r"-(?:net|transformer|reader|bert|gan|former|large|base|small)$", re.I)
 # head nouns that make a "task" a technique (the Method list is where gold annotation and users expect them)
 _TECHNIQUE_HEAD = re.compile(r"(?:embeddings?|learning|pre-?training|bias)$", re.I)
 
@@ -319,7 +322,7 @@ def _keep_shape(name: str, label: str, sources: list[str], common: frozenset[str
         return False
     if len(words) == 1 and _PLAIN_WORD.match(name) and not (label == "Model" and "hf-transformers" in sources):
         # a capitalised ordinary word is a header or title word ("Survey", "Heuristic", "Understanding")
-        if label in ("Task", "Metric", "Method") or (label == "Model" and name[1:].islower()):
+        if label in ("Task", "Metric", "Method") or (label == "Model" and not _FAMILY_END.search(name)):
             return False
     if label == "Task" and len(words) == 1 and name.islower():
         # one lower-case word ("parsing", "regression") is a task only in context; lexicon_core.jsonl keeps the safe ones

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from .candidates import WEAK_SUFFIX, add_char_candidate, candidate_records, doc_text
 from .normalize import singular
 from .rules import read_rules, rules_path
-from .doctokens import token_starts, token_texts
+from .doctokens import char_token_span, token_starts, token_texts
 
 __all__ = ["AbbreviationDetector", "make_abbreviations", "find_long_form", "find_uses"]
 
@@ -126,6 +126,15 @@ def _last_words_start(text: str, k: int) -> int | None:
     return text.find(parts[1], len(parts[0]))
 
 
+def _on_token_edges(doc: Doc, start_char: int, end_char: int) -> bool:
+    """Whether the characters ``start_char:end_char`` begin and end at token boundaries of ``doc``."""
+    span = char_token_span(doc, start_char, end_char)
+    if span is None:
+        return False
+    starts, texts = token_starts(doc), token_texts(doc)
+    return starts[span[0]] == start_char and starts[span[1] - 1] + len(texts[span[1] - 1]) == end_char
+
+
 class AbbreviationDetector:
     """Find acronym definitions, type them, and propose both forms and later uses."""
 
@@ -213,10 +222,13 @@ class AbbreviationDetector:
             if len(long_text.split()) < 2 and "-" not in long_text:
                 continue
             # the head noun says what kind of thing the long form names; else trust a proposal on either form
-            label = self.head_label(long_text) or proposed(long_span) or proposed(short_span) \
+            label = self.head_label(long_text)
+            label = label or proposed(long_span) or proposed(short_span) \
                 or proposed(short_span, weak_ok=long_text[:1].isupper())
             if label is None:
                 continue
+            if not (_on_token_edges(doc, *long_span) and _on_token_edges(doc, *short_span)):
+                continue  # "Learning(MIL)", "(CoT)-enhanced": a form glued to other characters is no mention
             long_c = add_char_candidate(doc, *long_span, label, "abbr.definition")
             short_c = add_char_candidate(doc, *short_span, label, "abbr.definition")
             if long_c is None or short_c is None:
@@ -231,7 +243,8 @@ class AbbreviationDetector:
                 if (start, end) in taken:
                     continue
                 label, _ = defined[base]
-                add_char_candidate(doc, start, end, label, "abbr.use")
+                if _on_token_edges(doc, start, end):  # not inside a URL or a longer token
+                    add_char_candidate(doc, start, end, label, "abbr.use")
         doc._.kg_aliases = aliases
         return doc
 

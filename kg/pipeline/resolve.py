@@ -155,7 +155,8 @@ class Resolver:
             return lexicon_label
         hit = self._shape_cache.get(text)
         if hit is None:
-            if parse_model_name(text) is not None:
+            # a coined name without a number ("Shortformer", "CodeBERT") has nothing to misread
+            if not any(c.isdigit() for c in text) or parse_model_name(text) is not None:
                 hit = "Model"
             else:
                 stem = _STEM.match(text)
@@ -198,7 +199,7 @@ class Resolver:
             text = texts[i]
             if i >= 2 and texts[i - 1] == "-" and not spaces[i - 1] and not spaces[i - 2] \
                     and not taken[i - 2] and _COMPOUND_PART.fullmatch(texts[i - 2]) and _COMPOUND_PART.fullmatch(text) \
-                    and lower[i] not in self.adj_suffix:
+                    and lower[i] not in self.adj_suffix and f"{lower[i - 2]}-{lower[i]}" not in self.not_modifier:
                 if i >= 3 and texts[i - 3] == "-" and not spaces[i - 3]:
                     break  # part of a longer compound ("state-of-the-art")
                 start = i - 2
