@@ -33,6 +33,12 @@ Decisions (each measured on development data, none copied from it):
   list also holds (NER, MLM, STS) is list-only too; a Metric entry that is a
   dataset's name is a table column named after the benchmark (RTE, MRPC):
   dropped;
+- a mixed-case Dataset / Model name is matched with its exact case, except a
+  single coined word of 6+ characters whose lower case is no common word and
+  that no list spells otherwise ("BookCorpus" also as "BOOKCORPUS", "RoBERTa"
+  also as "Roberta"; "SuperGLUE" / "SuperGlue" stay exact); all lower case
+  it may be a word ("ReTouch" / "retouch"), so such a rule's id ends in
+  ``-recased`` and kg_lexicon skips an all-lower-case match of it;
 - names that differ only in case from a name already kept are kept when both
   are matched with their exact case and the later one is in the same list or
   is a dataset ("BERT-Large" beside "BERT-large"; "SuperGLUE" the benchmark
@@ -232,6 +238,8 @@ _SHORT_ACRONYM = re.compile(r"^[A-Z]{2,3}$")
 DROP, KEEP, LIST_ONLY = "drop", "keep", "list-only"
 #: rule-id ending of list-only names (kg.pipeline.resolve tags them only inside a list of their kind)
 LIST_ONLY_SUFFIX = "-ctx"
+#: rule-id ending of mixed-case names matched in any case but all lower case (kg.pipeline.lexicon)
+RECASED_SUFFIX = "-recased"
 # a multi-word name's word: letters, capitalised or not, optionally hyphenated
 _NAME_WORD = re.compile(r"^[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)*$")
 #: a citation: "Liu et al.", "Liu et al 2019"; and, as a model name, "Chiu and Nichols"
@@ -244,6 +252,8 @@ _TECHNIQUE_WORD = re.compile(r"(?:ing|[iy]zation|[iy]sation|propagation|search)$
 # the last word of a descriptive model name that is still a name ("Stochastic Answer Network",
 # "Compressive Transformer", "Neural Semantic Encoder"); "... Model" is not ("Joint Model")
 _NAMED_MODEL_HEAD = re.compile(r"(?:network|transformer|encoder|decoder|reader|parser|autoencoder)$", re.I)
+# a mixed-case name matched in any case: one word of 6+ letters, digits and hyphens ("BookCorpus", "RoBERTa")
+_RECASE_OK = re.compile(r"^[A-Za-z][A-Za-z0-9-]{5,}$")
 # a hyphenated leaderboard name that ends like a model family is a name ("Go-Explore" is not, "Twin-Net" is)
 _FAMILY_END = re.compile(r"-(?:net|transformer|reader|bert|gan|former|large|base|small)$", re.I)
 # head nouns that make a "task" a technique (the Method list is where gold annotation and users expect them)
@@ -356,6 +366,13 @@ def curate(lexicon_dir: Path, common: frozenset[str] | None = None) -> dict[str,
     # lower-case name -> the exact forms kept, or None when one was kept case-insensitively
     seen: dict[str, set[str] | None] = {}
     seen_label: dict[str, str] = {}  # lower-case name -> the raw list label it was first kept under
+    # lower-case name -> its spellings across every list ("SuperGLUE" and "SuperGlue" share one key)
+    variants: dict[str, set[str]] = {}
+    for fname in LIST_ORDER:
+        if (lexicon_dir / fname).exists():
+            for entry in _read_list(lexicon_dir / fname):
+                for name in _all_names(entry):
+                    variants.setdefault(name.lower(), set()).add(name)
     list_only: dict[str, dict] = {}  # lower-case name -> its list-only rule
     by_label = _names_by_label(lexicon_dir)
     out: dict[str, list[dict]] = {label: [] for label in OUT_NAME}
@@ -405,9 +422,17 @@ def curate(lexicon_dir: Path, common: frozenset[str] | None = None) -> dict[str,
                     out_label, out_id = "Method", "lex.method.pwc-task"
                 ambiguous = bool(entry.get("ambiguous")) and i == 0
                 case_sensitive = bool(entry.get("case_sensitive")) and i == 0
+                recased = False
                 if re.search(r"[A-Z]", name[1:]) and (" " not in name or label in ("Model", "Dataset")):
                     # mixed case (RoBERTa, SuperGLUE, mAP) is how the name is written; other cases are other words
                     case_sensitive = True
+                    if label in ("Model", "Dataset") and _RECASE_OK.match(name) and name.lower() not in common \
+                            and len(variants.get(key, ())) == 1 and not entry.get("case_sensitive"):
+                        # ... unless it is a long coined word nothing else is spelt like: papers write
+                        # "BOOKCORPUS", "Imagenet", "Roberta" for it too (but all lower case, "retouch",
+                        # it is a word: the rule id's RECASED ending tells kg_lexicon to skip that)
+                        case_sensitive = False
+                        recased = True
                 if len(name) <= 4 and name.isupper():
                     # short acronyms collide with words or other acronyms in lower case
                     case_sensitive = True
@@ -424,6 +449,8 @@ def curate(lexicon_dir: Path, common: frozenset[str] | None = None) -> dict[str,
                     "source": ",".join(sorted(sources)), "licence": licence,
                     "case_sensitive": case_sensitive, "ambiguous": ambiguous,
                 }
+                if recased:
+                    rule["id"] += RECASED_SUFFIX
                 if verdict == LIST_ONLY:
                     # decided after every list: a name another list keeps outright is not also list-only
                     rule["id"] += LIST_ONLY_SUFFIX

@@ -16,7 +16,8 @@ the short form takes the long form's label.
 Two steps then spread what the text already said, so a name needs one strong
 cue, not one per mention (the "one sense per discourse" of word-sense work):
 
-- a list ("MNLI, QNLI, RTE and STS-B", "BERT, XLNet or ALBERT") whose known
+- a list ("MNLI, QNLI, RTE and STS-B", "BERT [4], XLNet (Yang et al., 2019)
+  or ALBERT", citations skipped) whose known
   items are all Datasets (or all Models) makes its other name-shaped items
   the same (rule ``doc.list``): acronyms, CamelCase and names with a digit
   ("QQP", "fsCOCO", "FSS-1000"), and lexicon names that are too ambiguous
@@ -73,6 +74,9 @@ _REPEATED = ("ctx.", "doc.list")
 _CONJ = frozenset({"and", "or", "&"})
 #: at most this many items in one list
 _MAX_LIST = 16
+# a citation or note between list items: "MNLI (+1.4%), SST-2 (+2.2%)", "LPS [17], HSC [8]"
+_CLOSE = {"(": ")", "[": "]"}
+_MAX_BRACKET = 24
 
 
 class Resolver:
@@ -251,6 +255,33 @@ class Resolver:
             start -= 1
         return start if self._name_at(toks, start, taken) == end else end
 
+    @staticmethod
+    def _skip_bracket(texts: list[str], i: int) -> int:
+        """The token after a citation or note that opens at ``i`` ("(Lai et al., 2017)", "[17]",
+        "(+8.4%)"), or ``i`` when none does; at most :data:`_MAX_BRACKET` tokens, none nested."""
+        if i >= len(texts) or texts[i] not in _CLOSE:
+            return i
+        close = _CLOSE[texts[i]]
+        for j in range(i + 1, min(i + _MAX_BRACKET, len(texts))):
+            if texts[j] == close:
+                return j + 1
+            if texts[j] in _CLOSE:
+                break
+        return i
+
+    @staticmethod
+    def _skip_bracket_back(texts: list[str], end: int) -> int:
+        """The end of the item before a citation that closes right before ``end``, or ``end``."""
+        if end < 2 or texts[end - 1] not in (")", "]"):
+            return end
+        opening = "(" if texts[end - 1] == ")" else "["
+        for j in range(end - 2, max(end - 1 - _MAX_BRACKET, -1), -1):
+            if texts[j] == opening:
+                return j
+            if texts[j] in (")", "]"):
+                break
+        return end
+
     def _spread_lists(self, toks: "_Tokens", chosen: dict, taken: bytearray, weak: dict) -> None:
         """Tag the untagged names of a list whose tagged items are all Datasets (or all Models): ``doc.list``."""
         texts, lower = toks.texts, toks.lower
@@ -269,7 +300,7 @@ class Resolver:
                 if j < 1 or (texts[j] != "," and lower[j] not in _CONJ):
                     break
                 k = j - 1 if texts[j] != "," and lower[j] in _CONJ and j >= 2 and texts[j - 1] == "," else j
-                prev_end = k
+                prev_end = self._skip_bracket_back(texts, k)
                 if prev_end in by_end:
                     first = by_end[prev_end][0]
                 elif prev_end in weak_by_end:
@@ -294,7 +325,7 @@ class Resolver:
                     if e == i:
                         break
                     items.append((i, e, None))
-                i = items[-1][1]
+                i = self._skip_bracket(texts, items[-1][1])
                 if i < n and texts[i] == ",":
                     if i + 1 < n and lower[i + 1] in _CONJ:
                         seps.append("and")
