@@ -69,3 +69,23 @@ def test_abbreviations_find_long_form(short, before, expected):
 @pytest.mark.parametrize("text,expected", [("SAE", True), ("SAEs", True), ("e.g.", False), ("see", False), ("GPT-4o", True)])
 def test_abbreviations_is_short_form(text, expected):
     assert is_short_form(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text,bad",
+    [
+        # a form glued to other characters is no mention
+        ("Multi-Instance Learning(MIL) maps bags to labels.", "("),
+        ("We introduce the first chain-of-thought (CoT)-enhanced agent.", ")"),
+        # a later "use" inside a URL is no use
+        ("We propose the Feature Importance Attack (FIA). Code: https://github.com/zz/FIA", "/"),
+    ],
+)
+def test_abbreviations_only_on_token_edges(nlp, text, bad):
+    assert not any(bad in e.text for e in nlp(text).ents)
+
+
+def test_abbreviations_list_only_name_types_proper_long_form_only(nlp):
+    # "SVD" is a list-only dataset name: it does not make the decomposition a data set
+    doc = nlp("We decompose the weights with the singular value decomposition (SVD) first.")
+    assert not any(e.label_ == "Dataset" for e in doc.ents)

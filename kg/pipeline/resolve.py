@@ -22,10 +22,10 @@ cue, not one per mention (the "one sense per discourse" of word-sense work):
   the same (rule ``doc.list``): acronyms, CamelCase and names with a digit
   ("QQP", "fsCOCO", "FSS-1000"), and lexicon names that are too ambiguous
   to tag alone (rule ids ending in ``-ctx``, see rules/README.md);
-- a name found by a context cue ("we present FastPose, a ...", "the ML50
-  benchmark") or in a list is tagged at its every other mention in the text
-  (rule ``doc.repeat``), when it is shaped like a name (a capital after the
-  first letter, or a digit).
+- a Dataset, Model or Method name found by a context cue ("we present
+  FastPose, a ...", "the ML50 benchmark") or in a list is tagged at its every
+  other mention in the text (rule ``doc.repeat``), when it is shaped like a
+  name (a capital after the first letter, or a digit).
 """
 
 from __future__ import annotations
@@ -68,6 +68,8 @@ _STEM = re.compile(r"[A-Za-z]+(?:[ .][A-Za-z]+)*")
 _SHAPED_CUES = ("ctx.head.",)
 # labels whose lists and repeats are spread: proper names of things
 _NAMED = frozenset({"Dataset", "Model"})
+# labels whose context-found names are tagged at every mention (a coined method name too: "FastPose")
+_REPEAT_LABELS = frozenset({"Dataset", "Model", "Method"})
 # rule ids whose mentions are spread to the name's other mentions (lexicon and shape rules find them all already)
 _REPEATED = ("ctx.", "doc.list")
 # list separators: "A, B", "A and B", "A, and B", "A or B"
@@ -353,7 +355,7 @@ class Resolver:
         """Tag the other mentions of names that a context cue or a list found: ``doc.repeat``."""
         names: dict[str, str] = {}
         for (s, e), (label, rule_id) in chosen.items():
-            if label in _NAMED and rule_id.startswith(_REPEATED):
+            if label in _REPEAT_LABELS and rule_id.startswith(_REPEATED):
                 text = toks.span_text(s, e)
                 if _NAME_SHAPE.fullmatch(text.replace(" ", "")) and text not in names:
                     names[text] = label
@@ -401,7 +403,7 @@ class Resolver:
                 continue  # "translation" alone: a task only with its modifier ("machine translation")
             taken[start:end] = b"\x01" * (end - start)
             chosen[(start, end)] = (label, rule_id)
-        if any(label in _NAMED for label, _ in chosen.values()):
+        if any(label in _REPEAT_LABELS for label, _ in chosen.values()):
             self._spread_lists(toks, chosen, taken, weak)
             self._spread_repeats(toks, chosen, taken)
         aliases = []
