@@ -462,9 +462,11 @@ class _Tokens:
         return hit
 
     def sentence_starts(self) -> set[int]:
-        """Indices of the tokens that open a sentence (built on first use)."""
+        """Indices of the tokens that open a sentence or follow a line break (built on first use)."""
         if self._sent_starts is None:
+            # a line break starts one too: the abstract after its title, a heading's next line
             self._sent_starts = {s for s, _ in sentence_bounds(self.doc)}
+            self._sent_starts.update(j + 1 for j, t in enumerate(self.texts) if "\n" in t)
         return self._sent_starts
 
     def span_text(self, start: int, end: int) -> str:
