@@ -31,10 +31,11 @@ __all__ = ["CompoundJoiner", "make_compounds", "compound_spans"]
 _MODIFIER = "Model"
 
 
-def compound_spans(doc: Doc, heads: dict[str, tuple[str, str]]) -> list[Span]:
-    """``doc.ents`` with every Model entity that is followed by a head noun of ``heads``
-    (lower-case word -> (label, rule id)) joined with that noun into one entity of the rule's label."""
-    ents = list(doc.ents)
+def compound_spans(doc: Doc, heads: dict[str, tuple[str, str]], ents=None) -> list[Span]:
+    """``doc.ents`` (or ``ents``, when read already) with every Model entity that is followed by a head
+    noun of ``heads`` (lower-case word -> (label, rule id)) joined with that noun into one entity of the
+    rule's label."""
+    ents = list(doc.ents if ents is None else ents)
     if not ents or not heads:
         return ents
     lower = token_lower(doc)
@@ -81,8 +82,11 @@ class CompoundJoiner:
 
     def __call__(self, doc: Doc) -> Doc:
         """Join the compounds of ``doc`` in ``doc.ents``."""
-        if doc.ents:
-            doc.ents = compound_spans(doc, self.heads)
+        ents = doc.ents
+        if ents:
+            joined = compound_spans(doc, self.heads, ents)
+            if len(joined) != len(ents) or any(a.id_ != b.id_ for a, b in zip(joined, ents)):
+                doc.ents = joined  # setting doc.ents costs: only when a compound was joined
         return doc
 
 

@@ -361,17 +361,23 @@ class Resolver:
                     names[text] = label
         if not names:
             return
-        alternation = "|".join(re.escape(t) for t in sorted(names, key=len, reverse=True))
         text = toks.text
-        for m in re.finditer(f"(?<![\\w-])(?:{alternation})(?![\\w-])", text):
-            span = toks.token_span(m.start(), m.end())
-            if span is None:
-                continue
-            s, e = span
-            if 1 in taken[s:e] or toks.span_text(s, e) != m.group():
-                continue
-            taken[s:e] = b"\x01" * (e - s)
-            chosen[(s, e)] = (names[m.group()], "doc.repeat")
+        # longest names first, so "FastPose-50" is taken before "FastPose"; str.find per name, no regex
+        # compiled per text
+        for name in sorted(names, key=len, reverse=True):
+            at = text.find(name)
+            while at >= 0:
+                end = at + len(name)
+                # a whole word: no letter, digit, "_" or "-" glued on either side
+                if not (at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_-")) \
+                        and not (end < len(text) and (text[end].isalnum() or text[end] in "_-")):
+                    span = toks.token_span(at, end)
+                    if span is not None:
+                        s, e = span
+                        if 1 not in taken[s:e] and toks.span_text(s, e) == name:
+                            taken[s:e] = b"\x01" * (e - s)
+                            chosen[(s, e)] = (names[name], "doc.repeat")
+                at = text.find(name, end)
 
     def __call__(self, doc: Doc) -> Doc:
         toks = _Tokens(doc)
@@ -403,8 +409,10 @@ class Resolver:
                 continue  # "translation" alone: a task only with its modifier ("machine translation")
             taken[start:end] = b"\x01" * (end - start)
             chosen[(start, end)] = (label, rule_id)
-        if any(label in _REPEAT_LABELS for label, _ in chosen.values()):
+        labels = {label for label, _ in chosen.values()}
+        if not labels.isdisjoint(_NAMED):
             self._spread_lists(toks, chosen, taken, weak)
+        if not labels.isdisjoint(_REPEAT_LABELS):
             self._spread_repeats(toks, chosen, taken)
         aliases = []
         for short, long, rule_id in doc._.kg_aliases or []:
