@@ -130,7 +130,7 @@ NOT_DATA_NAMES = {
     "apple", "intel", "samsung", "anthropic", "salesforce", "bytedance", "adobe", "uber", "sony", "qualcomm",
     "pytorch", "keras", "jax", "scikit-learn", "sklearn", "numpy", "scipy", "pandas", "matlab", "opencv",
     "python", "java", "javascript", "cuda", "linux", "windows", "android", "ios", "ubuntu", "docker",
-    "lightgbm", "catboost", "spark", "hadoop", "onnx", "tensorrt", "openvino", "caffe", "theano", "mxnet",
+    "xgboost", "lightgbm", "catboost", "spark", "hadoop", "onnx", "tensorrt", "openvino", "caffe", "theano", "mxnet",
 }
 # two or more capitals, or a digit: what a short name needs to be told from a word
 _SHORT_NAME_OK = re.compile(r"[0-9]|[A-Z].*[A-Z]")
