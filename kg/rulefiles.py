@@ -165,7 +165,7 @@ _SCHEMAS: tuple[RuleFileSchema, ...] = (
               ("units",)),
     _settings("relations_settings.json", "kg_relations", "words that block a relation, and the filler word sets "
               "rules name", {"blockers": "words", "fillers": "groups"}, ()),
-    _settings("lineage.json", "kg_lineage", "words that split a model name into family / version / size / flavour "
+    _settings("lineage.json", "kg_lineage, kg_resolve", "words that split a model name into family / version / size / flavour "
               "(hand-written); families that are datasets or are written with a depth (generated)",
               {"size_words": "words", "flavour_words": "words", "non_model_families": "words",
                "dataset_families": "words", "depth_families": "words"},

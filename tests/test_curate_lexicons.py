@@ -38,3 +38,64 @@ def test_packaged_lexicons_hold_no_citation(curate):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("//"):
                 assert not curate._CITATION.search(json.loads(line)["pattern"]), (path.name, line)
+
+
+@pytest.mark.parametrize(
+    "name,label,sources,verdict",
+    [
+        ("RTE", "Dataset", ["pwc-datasets-2023"], "list-only"),  # 2-3 capitals: a benchmark only in a list
+        ("SST-2", "Dataset", ["pwc-datasets-2023"], "keep"),
+        ("Sparse Coding", "Model", ["pwc-evaltables-2020"], "drop"),  # common words: a technique, not a model
+        ("Joint Model", "Model", ["pwc-evaltables-2020"], "drop"),
+        ("Stochastic Answer Network", "Model", ["pwc-evaltables-2020", "sota-extractor"], "keep"),  # a named network
+        ("Multi-View", "Model", ["pwc-evaltables-2020"], "drop"),  # a hyphenated title word
+        ("Twin-Net", "Model", ["pwc-evaltables-2020"], "keep"),
+    ],
+)
+def test_name_verdict_table(curate, name, label, sources, verdict):
+    common = frozenset({"sparse", "coding", "joint", "model", "stochastic", "answer", "network", "multi", "view"})
+    assert curate.name_verdict(name, label, sources, common) == verdict
+
+
+def _write_lists(folder, **lists):
+    """Write the six raw lists into ``folder``; ``lists`` maps file stem -> entries (others empty)."""
+    import json
+
+    for fname in ("hf-transformers_models", "merged_models", "merged_datasets", "merged_methods",
+                  "merged_tasks", "merged_metrics"):
+        entries = lists.get(fname, [])
+        (folder / f"{fname}.jsonl").write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+
+
+def _entry(name, sources=("pwc-datasets-2023",), **extra):
+    return {"name": name, "full_name": None, "aliases": [], "sources": list(sources), "ambiguous": False,
+            "case_sensitive": False, **extra}
+
+
+def test_curate_keeps_case_variants_and_marks_list_only_and_recased(curate, tmp_path):
+    _write_lists(
+        tmp_path,
+        **{
+            "hf-transformers_models": [{"name": "SuperGlue", "full_name": None, "aliases": [],
+                                        "ambiguous": False, "case_sensitive": False}],
+            "merged_datasets": [_entry("SuperGLUE"), _entry("QQP"), _entry("Zorbcorpus42"), _entry("BookCorpus"),
+                                _entry("Social Media")],
+            "merged_models": [_entry("Sparse Coding", ("pwc-evaltables-2020", "sota-extractor"))],
+            "merged_metrics": [_entry("QQP", ("pwc-evaltables-2020",))],
+        },
+    )
+    common = frozenset({"social", "media", "sparse", "coding"})
+    out = curate.curate(tmp_path, common)
+    by_pattern = {r["pattern"]: r for rules in out.values() for r in rules}
+    # the benchmark and the matcher model differ only in case: both kept, both exact
+    assert by_pattern["SuperGLUE"]["label"] == "Dataset" and by_pattern["SuperGLUE"]["case_sensitive"]
+    assert by_pattern["SuperGlue"]["label"] == "Model"
+    # a short acronym is list-only; the metric column named after it is dropped
+    assert by_pattern["QQP"]["id"].endswith(curate.LIST_ONLY_SUFFIX) and by_pattern["QQP"]["label"] == "Dataset"
+    assert not any(r["pattern"] == "QQP" for r in out["Metric"])
+    # a long coined mixed-case name matches in other cases, but not all lower case
+    assert by_pattern["BookCorpus"]["id"].endswith(curate.RECASED_SUFFIX)
+    assert not by_pattern["BookCorpus"]["case_sensitive"]
+    # common words: an ambiguous dataset phrase, and a technique moved to Method
+    assert by_pattern["Social Media"]["ambiguous"]
+    assert by_pattern["Sparse Coding"]["label"] == "Method"

@@ -88,3 +88,23 @@ def test_abbreviations_forms_keep_no_bracket(nlp, text, short, long):
     assert (short, long) in pairs
     for ent in doc.ents:
         assert ent.text.count("(") == ent.text.count(")"), ent.text
+
+
+@pytest.mark.parametrize(
+    "text,bad",
+    [
+        # a form glued to other characters is no mention
+        ("Multi-Instance Learning(MIL) maps bags to labels.", "("),
+        ("We introduce the first chain-of-thought (CoT)-enhanced agent.", ")"),
+        # a later "use" inside a URL is no use
+        ("We propose the Feature Importance Attack (FIA). Code: https://github.com/zz/FIA", "/"),
+    ],
+)
+def test_abbreviations_only_on_token_edges(nlp, text, bad):
+    assert not any(bad in e.text for e in nlp(text).ents)
+
+
+def test_abbreviations_list_only_name_types_proper_long_form_only(nlp):
+    # "SVD" is a list-only dataset name: it does not make the decomposition a data set
+    doc = nlp("We decompose the weights with the singular value decomposition (SVD) first.")
+    assert not any(e.label_ == "Dataset" for e in doc.ents)

@@ -93,7 +93,7 @@ def test_pipeline_runs_in_table_order(nlp):
     assert nlp.pipe_names == [s.name for s in PIPELINE]
     assert nlp.pipe_names[0] == "sentencizer"
     names = [n for n in nlp.pipe_names if n in ENTITY_COMPONENTS]
-    assert names == list(ENTITY_COMPONENTS) and names[-1] == "kg_resolve"
+    assert names == list(ENTITY_COMPONENTS) and names.index("kg_resolve") < names.index("kg_compounds")
 
 
 @pytest.mark.parametrize(
@@ -168,3 +168,93 @@ def test_pipeline_no_junk_mentions(nlp, text, absent):
 )
 def test_pipeline_bare_words_kept_with_modifier(nlp, text, expected):
     assert expected <= ents(nlp(text))
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a list whose known items are datasets makes its other name-shaped items datasets
+        ("We report results on MNLI, QXR, RTE and SST-2.", {("QXR", "Dataset"), ("RTE", "Dataset")}),
+        # citations and notes between the items are skipped
+        ("Gains on MNLI (+1.4%), SST-2 (+2.2%), and ZbqSet (+8.4%).", {("ZbqSet", "Dataset")}),
+        ("We compare BERT [4], XL-Nat (Yang et al., 2019) and GPT-2.", {("XL-Nat", "Model")}),
+    ],
+)
+def test_pipeline_lists_spread_type(nlp, text, expected):
+    found = {(e.text, e.label_) for e in nlp(text).ents}
+    assert expected <= found
+    assert all(e.id_ in ("doc.list",) or e.id_.startswith("lex.") or e.id_.startswith("shape.")
+               for e in nlp(text).ents if (e.text, e.label_) in expected)
+
+
+@pytest.mark.parametrize(
+    "text,absent",
+    [
+        ("On ImageNet, QXR improves by two points.", "QXR"),  # a comma alone makes no list
+        ("We compare BERT, QXR and ImageNet.", "QXR"),  # a mixed list says nothing
+        ("Results on PASCAL VOC and MS COCO are shown.", "MS"),  # "MS" starts a longer name
+        ("QNLI alone is no evidence.", "QNLI"),  # a list-only lexicon name outside a list
+    ],
+)
+def test_pipeline_lists_need_a_closed_list_of_one_kind(nlp, text, absent):
+    assert absent not in {e.text for e in nlp(text).ents}
+
+
+@pytest.mark.parametrize(
+    "text,name,label",
+    [
+        ("We present PopQuiz, a dataset of trivia questions. PopQuiz has three splits.", "PopQuiz", "Dataset"),
+        ("LaViQ, a novel LVLM, fuses vision and text. LaViQ is fast.", "LaViQ", "Model"),
+        ("We introduce a new benchmark, ZorbQA, for reasoning. ZorbQA is hard.", "ZorbQA", "Dataset"),
+        ("In this paper, we present FastPoze, a fast pose tracking framework. FastPoze runs at 30 FPS.",
+         "FastPoze", "Method"),
+        ("We evaluate on a planning benchmark called BlocksLand2.", "BlocksLand2", "Dataset"),
+    ],
+)
+def test_pipeline_head_noun_types_coined_name_and_repeats(nlp, text, name, label):
+    mentions = [(e.label_, e.id_) for e in nlp(text).ents if e.text == name]
+    assert mentions and all(lab == label for lab, _ in mentions)
+    if text.count(name) > 1:
+        assert len(mentions) == text.count(name)
+        assert "doc.repeat" in {rule for _, rule in mentions} or all(r.startswith("ctx.") for _, r in mentions)
+
+
+@pytest.mark.parametrize(
+    "text,absent",
+    [
+        # title case: every word is capitalised, so a capital says nothing
+        ("Efficient LLM Reasoning with Sparse Attention\n\nWe study reasoning.", "Efficient"),
+        ("Reason for Now: A Framework for Autonomous LLM Agents\n\nLarge language models act.", "Autonomous"),
+        # sentence-initial words and adverbs before a cue are no names
+        ("Recently, a new model was proposed.", "Recently"),
+        ("Another dataset is used for testing.", "Another"),
+        ("Since ALBERT is a small model, it is fast.", "Since ALBERT"),
+        # counts, sizes and figure panels name nothing
+        ("We train a 13B model on 120,000 images from 11 datasets.", "13B"),
+        ("We train a 13B model on 120,000 images from 11 datasets.", "120,000"),
+        ("As Figures 1b and 1c, a model may copy data.", "1c"),
+        # hardware, software and research questions are no models
+        ("We train on DGX-1 machines and answer RQ1 with PyTorch models.", "DGX-1"),
+        ("We train on DGX-1 machines and answer RQ1 with PyTorch models.", "RQ1"),
+        ("We train on DGX-1 machines and answer RQ1 with PyTorch models.", "PyTorch"),
+    ],
+)
+def test_pipeline_context_cues_need_names(nlp, text, absent):
+    assert absent not in {e.text for e in nlp(text).ents}
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a model-shaped name whose stem is a dataset family or a listed metric is that
+        ("Perplexity on WikiText103 drops.", ("WikiText103", "Dataset")),
+        ("We report ROUGE-1-F on news.", ("ROUGE-1-F", "Metric")),
+        # a count word in front leaves the name
+        ("We compare a 3-layer ALBERT model with a deeper one.", ("ALBERT", "Model")),
+        # long coined names in capitals are still the name
+        ("BERT was trained on BOOKCORPUS and Wikipedia.", ("BOOKCORPUS", "Dataset")),
+        ("We release mBART50 for translation.", ("mBART50", "Model")),
+    ],
+)
+def test_pipeline_shapes_typed_by_lexicons(nlp, text, expected):
+    assert expected in {(e.text, e.label_) for e in nlp(text).ents}

@@ -20,13 +20,34 @@ Decisions (each measured on development data, none copied from it):
 - a name that occurs in several lists goes to the first list in LIST_ORDER
   (a curated model family beats a method of the same name, etc.);
 - one capitalised ordinary word ("Survey", "Sentence", "Heuristic",
-  "Attention", "Multi-Modal") is a table header or title word, not a task,
-  metric, method or leaderboard model name: dropped (models from the curated
-  transformers list are kept);
-- a dataset "name" of 2-3 capital letters (SSL, MLM, MIT) collides with
-  common acronyms and affiliations far more often than it names the dataset:
-  dropped (the context and acronym rules still find such a dataset when the
-  text says "the XYZ dataset" or defines it);
+  "Attention", "Multi-Modal", "Multi-View") is a table header or title word,
+  not a task, metric, method or leaderboard model name: dropped (models from
+  the curated transformers list are kept);
+- a dataset "name" of 2-3 capital letters (SSL, MLM, MIT, RTE, QQP) collides
+  with common acronyms and affiliations far more often than it names the
+  dataset alone: it is kept as a *list-only* name (rule id ending in ``-ctx``),
+  which kg tags only as an item of a list of datasets ("MNLI, QNLI, RTE and
+  STS-B"); the context and acronym rules still find it when the text says
+  "the XYZ dataset" or defines it;
+- a short dataset acronym (up to 4 characters) that a task, method or metric
+  list also holds (NER, MLM, STS) is list-only too; a Metric entry that is a
+  dataset's name is a table column named after the benchmark (RTE, MRPC):
+  dropped;
+- a mixed-case Dataset / Model name is matched with its exact case, except a
+  single coined word of 6+ characters whose lower case is no common word and
+  that no list spells otherwise ("BookCorpus" also as "BOOKCORPUS", "RoBERTa"
+  also as "Roberta"; "SuperGLUE" / "SuperGlue" stay exact); all lower case
+  it may be a word ("ReTouch" / "retouch"), so such a rule's id ends in
+  ``-recased`` and kg_lexicon skips an all-lower-case match of it;
+- names that differ only in case from a name already kept are kept when both
+  are matched with their exact case and the later one is in the same list or
+  is a dataset ("BERT-Large" beside "BERT-large"; "SuperGLUE" the benchmark
+  beside "SuperGlue" the matcher model; but "ConvNeXt" of the method list
+  does not join "ConvNext" of the model list);
+- a multi-word Dataset / Model entry made only of common English words
+  ("Social Media", "Supplementary Material", "Sparse Coding") is no proper
+  name: a Dataset entry is marked ``ambiguous`` (matched with its exact case,
+  not opening a sentence), a leaderboard Model entry is dropped;
 - a task acronym that the dataset list also holds (RTE, WNLI, MRPC) is a
   benchmark's name at least as often as the task's: dropped;
 - a task whose head noun names a technique ("sentence embeddings",
@@ -92,6 +113,7 @@ GENERIC = {
     "mean", "total", "error", "result", "results", "value", "base", "large", "small", "best", "single", "ensemble",
     "english", "chinese", "german", "french", "text", "image", "images", "video", "audio", "language", "general",
     "simple", "standard", "original", "proposed", "full", "new", "human", "humans", "random", "default",
+    "neural net", "neural nets",
 }
 _BAD_CHARS = re.compile(r"[()\[\]{}+*@,;:=<>|\\#%$?!\"“”‘’\x00-\x1f]|https?|www\.|\.com|\.\.")
 _HAS_ALNUM = re.compile(r"[A-Za-z]")
@@ -108,7 +130,7 @@ NOT_DATA_NAMES = {
     "apple", "intel", "samsung", "anthropic", "salesforce", "bytedance", "adobe", "uber", "sony", "qualcomm",
     "pytorch", "keras", "jax", "scikit-learn", "sklearn", "numpy", "scipy", "pandas", "matlab", "opencv",
     "python", "java", "javascript", "cuda", "linux", "windows", "android", "ios", "ubuntu", "docker",
-    "lightgbm", "catboost", "spark", "hadoop", "onnx", "tensorrt", "openvino", "caffe", "theano", "mxnet",
+    "xgboost", "lightgbm", "catboost", "spark", "hadoop", "onnx", "tensorrt", "openvino", "caffe", "theano", "mxnet",
 }
 # two or more capitals, or a digit: what a short name needs to be told from a word
 _SHORT_NAME_OK = re.compile(r"[0-9]|[A-Z].*[A-Z]")
@@ -212,10 +234,28 @@ def write_lineage(path: Path, families: dict[str, list[str]]) -> None:
 _PLAIN_WORD = re.compile(r"^[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)*$")
 # a short all-capital acronym (SSL, MIT, RTE)
 _SHORT_ACRONYM = re.compile(r"^[A-Z]{2,3}$")
+#: verdicts of :func:`name_verdict`
+DROP, KEEP, LIST_ONLY = "drop", "keep", "list-only"
+#: rule-id ending of list-only names (kg.pipeline.resolve tags them only inside a list of their kind)
+LIST_ONLY_SUFFIX = "-ctx"
+#: rule-id ending of mixed-case names matched in any case but all lower case (kg.pipeline.lexicon)
+RECASED_SUFFIX = "-recased"
+# a multi-word name's word: letters, capitalised or not, optionally hyphenated
+_NAME_WORD = re.compile(r"^[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)*$")
 #: a citation: "Liu et al.", "Liu et al 2019"; and, as a model name, "Chiu and Nichols"
 _CITATION = re.compile(r"\bet al\b")
 _TWO_AUTHORS = re.compile(r"^[A-Z][a-z]+ (?:and|&) [A-Z][a-z]+$")
 
+# the last word of a leaderboard "model" made of common words that names a technique, not a model
+# ("Sparse Coding", "Matrix Factorization", "Label Propagation", "Neural Architecture Search")
+_TECHNIQUE_WORD = re.compile(r"(?:ing|[iy]zation|[iy]sation|propagation|search)$", re.I)
+# the last word of a descriptive model name that is still a name ("Stochastic Answer Network",
+# "Compressive Transformer", "Neural Semantic Encoder"); "... Model" is not ("Joint Model")
+_NAMED_MODEL_HEAD = re.compile(r"(?:network|transformer|encoder|decoder|reader|parser|autoencoder)$", re.I)
+# a mixed-case name matched in any case: one word of 6+ letters, digits and hyphens ("BookCorpus", "RoBERTa")
+_RECASE_OK = re.compile(r"^[A-Za-z][A-Za-z0-9-]{5,}$")
+# a hyphenated leaderboard name that ends like a model family is a name ("Go-Explore" is not, "Twin-Net" is)
+_FAMILY_END = re.compile(r"-(?:net|transformer|reader|bert|gan|former|large|base|small)$", re.I)
 # head nouns that make a "task" a technique (the Method list is where gold annotation and users expect them)
 _TECHNIQUE_HEAD = re.compile(r"(?:embeddings?|learning|pre-?training|bias)$", re.I)
 
@@ -223,12 +263,40 @@ _TECHNIQUE_HEAD = re.compile(r"(?:embeddings?|learning|pre-?training|bias)$", re
 def keep_name(
     name: str, label: str, sources: list[str], common: frozenset[str] = frozenset(), flagged: bool = False
 ) -> bool:
-    """Whether a raw name looks like a name worth matching (see the module docstring).
+    """Whether a raw name looks like a name worth matching, alone or in a list (see the module docstring).
 
     ``common`` is the set of common English words (:func:`common_words`);
     ``flagged`` says the raw list marks this very name ``ambiguous``.
     """
+    return name_verdict(name, label, sources, common, flagged) != DROP
+
+
+def all_common_words(name: str, common: frozenset[str]) -> bool:
+    """True for a name of two or more words that are all common English words ("Social Media")."""
+    words = name.split()
+    return len(words) > 1 and all(_NAME_WORD.match(w) and all(p in common for p in w.lower().split("-")) for w in words)
+
+
+def name_verdict(
+    name: str, label: str, sources: list[str], common: frozenset[str] = frozenset(), flagged: bool = False
+) -> str:
+    """:data:`KEEP`, :data:`LIST_ONLY` or :data:`DROP` for one raw name (arguments as :func:`keep_name`)."""
     name = name.strip()
+    if not _keep_shape(name, label, sources, common, flagged):
+        return DROP
+    if label == "Dataset" and _SHORT_ACRONYM.match(name):
+        # SSL, MIT, RTE, QQP: common acronyms and affiliations alone, a benchmark in a list of benchmarks
+        return LIST_ONLY
+    if label == "Model" and "hf-transformers" not in sources and all_common_words(name, common) \
+            and not _NAMED_MODEL_HEAD.search(name):
+        # "Joint Model", "Deep Blue", "Sparse Coding": a leaderboard row's description, not a model's name
+        # (a technique among them is relabelled Method by curate(), see _TECHNIQUE_WORD)
+        return DROP
+    return KEEP
+
+
+def _keep_shape(name: str, label: str, sources: list[str], common: frozenset[str], flagged: bool) -> bool:
+    """The checks of :func:`name_verdict` that drop a name outright."""
     if len(name) < 2 or not _HAS_ALNUM.search(name) or _BAD_CHARS.search(name):
         return False
     if name.lower() in GENERIC:
@@ -264,11 +332,8 @@ def keep_name(
         return False
     if len(words) == 1 and _PLAIN_WORD.match(name) and not (label == "Model" and "hf-transformers" in sources):
         # a capitalised ordinary word is a header or title word ("Survey", "Heuristic", "Understanding")
-        if label in ("Task", "Metric", "Method") or (label == "Model" and name[1:].islower()):
+        if label in ("Task", "Metric", "Method") or (label == "Model" and not _FAMILY_END.search(name)):
             return False
-    if label == "Dataset" and _SHORT_ACRONYM.match(name):
-        # SSL, MLM, MIT: common acronyms and affiliations; context rules still find "the XYZ dataset"
-        return False
     if label == "Task" and len(words) == 1 and name.islower():
         # one lower-case word ("parsing", "regression") is a task only in context; lexicon_core.jsonl keeps the safe ones
         return False
@@ -298,7 +363,17 @@ def curate(lexicon_dir: Path, common: frozenset[str] | None = None) -> dict[str,
     """
     if common is None:
         common = common_words(lexicon_dir)
-    seen: dict[str, str] = {}
+    # lower-case name -> the exact forms kept, or None when one was kept case-insensitively
+    seen: dict[str, set[str] | None] = {}
+    seen_label: dict[str, str] = {}  # lower-case name -> the raw list label it was first kept under
+    # lower-case name -> its spellings across every list ("SuperGLUE" and "SuperGlue" share one key)
+    variants: dict[str, set[str]] = {}
+    for fname in LIST_ORDER:
+        if (lexicon_dir / fname).exists():
+            for entry in _read_list(lexicon_dir / fname):
+                for name in _all_names(entry):
+                    variants.setdefault(name.lower(), set()).add(name)
+    list_only: dict[str, dict] = {}  # lower-case name -> its list-only rule
     by_label = _names_by_label(lexicon_dir)
     out: dict[str, list[dict]] = {label: [] for label in OUT_NAME}
     for fname in LIST_ORDER:
@@ -313,32 +388,51 @@ def curate(lexicon_dir: Path, common: frozenset[str] | None = None) -> dict[str,
                 names.append(entry["full_name"])
             for i, name in enumerate(names):
                 name = " ".join(name.split())
-                if not keep_name(name, label, sources, common, bool(entry.get("ambiguous")) and i == 0):
+                verdict = name_verdict(name, label, sources, common, bool(entry.get("ambiguous")) and i == 0)
+                technique = (label == "Model" and verdict == DROP and "hf-transformers" not in sources
+                             and all_common_words(name, common) and _TECHNIQUE_WORD.search(name)
+                             and _keep_shape(name, label, sources, common, False))
+                if verdict == DROP and not technique:
                     continue
                 key = name.lower()
-                if key in seen:
+                if key in seen and (seen[key] is None or name in seen[key]
+                                    or (label != "Dataset" and label != seen_label[key])):
+                    # a case variant is kept in its first list's label ("ConvNeXt" stays a Model), or as a
+                    # benchmark whose name a model's differs from only in case ("SuperGLUE" / "SuperGlue")
                     continue
                 others = [lab for lab, names in by_label.items() if lab != label and key in names]
                 if label == "Model" and "Dataset" in others and "hf-transformers" not in sources:
                     # leaderboard rows name the dataset they were run on ("ImageNet"): a dataset name wins
                     continue
-                if label == "Task" and "Dataset" in others and name.isupper() and len(name) <= 5:
-                    # RTE, WNLI, MRPC: as often the benchmark as the task
+                if label in ("Task", "Metric") and "Dataset" in others and name.isupper() and len(name) <= 5:
+                    # RTE, WNLI, MRPC: a benchmark's name, as a task or a table column named after it
                     continue
                 if others and len(name) <= 4 and label in ("Model", "Dataset") and "hf-transformers" not in sources:
-                    # a short acronym that is also a task / method / metric name (NER, MLM, STS): too ambiguous
-                    continue
-                seen[key] = label
+                    # a short acronym that is also a task / method / metric name (NER, MLM, STS): a dataset only
+                    # in a list of datasets, a model never
+                    if label == "Model":
+                        continue
+                    verdict = LIST_ONLY
                 out_label, out_id = label, rule_id
-                if label == "Method" and " " not in name and _MODEL_FAMILY.search(name):
+                if technique:
+                    out_label, out_id = "Method", "lex.method.pwc-model"
+                elif label == "Method" and " " not in name and _MODEL_FAMILY.search(name):
                     out_label, out_id = "Model", "lex.model.pwc-method"
                 elif label == "Task" and _TECHNIQUE_HEAD.search(name):
                     out_label, out_id = "Method", "lex.method.pwc-task"
                 ambiguous = bool(entry.get("ambiguous")) and i == 0
                 case_sensitive = bool(entry.get("case_sensitive")) and i == 0
+                recased = False
                 if re.search(r"[A-Z]", name[1:]) and (" " not in name or label in ("Model", "Dataset")):
                     # mixed case (RoBERTa, SuperGLUE, mAP) is how the name is written; other cases are other words
                     case_sensitive = True
+                    if label in ("Model", "Dataset") and _RECASE_OK.match(name) and name.lower() not in common \
+                            and len(variants.get(key, ())) == 1 and not entry.get("case_sensitive"):
+                        # ... unless it is a long coined word nothing else is spelt like: papers write
+                        # "BOOKCORPUS", "Imagenet", "Roberta" for it too (but all lower case, "retouch",
+                        # it is a word: the rule id's RECASED ending tells kg_lexicon to skip that)
+                        case_sensitive = False
+                        recased = True
                 if len(name) <= 4 and name.isupper():
                     # short acronyms collide with words or other acronyms in lower case
                     case_sensitive = True
@@ -346,11 +440,28 @@ def curate(lexicon_dir: Path, common: frozenset[str] | None = None) -> dict[str,
                     case_sensitive = True  # "DROP", "SONAR": the lower case is the word
                 if label == "Model" and " " not in name and name.lower() in common and name[1:].islower():
                     ambiguous = True  # "Whisper", "Falcon": exact case, not as a sentence's first word
-                out[out_label].append({
+                if label == "Dataset" and all_common_words(name, common):
+                    ambiguous = True  # "Social Media": a phrase in running text, a name only as written
+                if key in seen and not (case_sensitive or ambiguous):
+                    continue  # another case of this name is kept already; this one would match it too
+                rule = {
                     "label": out_label, "pattern": name, "id": out_id,
                     "source": ",".join(sorted(sources)), "licence": licence,
                     "case_sensitive": case_sensitive, "ambiguous": ambiguous,
-                })
+                }
+                if recased:
+                    rule["id"] += RECASED_SUFFIX
+                if verdict == LIST_ONLY:
+                    # decided after every list: a name another list keeps outright is not also list-only
+                    rule["id"] += LIST_ONLY_SUFFIX
+                    list_only.setdefault(key, rule)
+                    continue
+                seen[key] = (seen.get(key) or set()) | {name} if (case_sensitive or ambiguous) else None
+                seen_label.setdefault(key, label)
+                out[out_label].append(rule)
+    for key, rule in list_only.items():
+        if key not in seen:
+            out[rule["label"]].append(rule)
     return out
 
 

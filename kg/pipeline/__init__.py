@@ -9,6 +9,7 @@
 - ``kg_context`` (context.py): cue words around a name ("the X dataset");
 - ``kg_abbreviations`` (abbreviations.py): acronym definitions and their uses;
 - ``kg_resolve`` (resolve.py): the final non-overlapping ``doc.ents``;
+- ``kg_compounds`` (compounds.py): "<Model> <method noun>" ("BERT embeddings") as one Method;
 - ``kg_orgs`` (orgs.py): organisation names, for affiliated_with links;
 - ``kg_relations`` (relations.py): sentence-level relations between mentions;
 - ``kg_links`` (links.py): what the paper proposes and uses;
@@ -32,6 +33,7 @@ from spacy.language import Language
 from ..rulefiles import RuleFolder, RulesDir
 from . import extensions  # noqa: F401  (registers kg's Doc attributes)
 from .abbreviations import make_abbreviations
+from .compounds import make_compounds
 from .context import make_context
 from .findings import make_findings
 from .guard import MAX_CHARS, make_sentence_cap
@@ -49,7 +51,7 @@ from .tokenizer import SIZE_FULL_STOP, KGTokenizer, create_kg_tokenizer, with_si
 __all__ = ["load_pipeline", "split_size_full_stop", "PIPELINE", "Stage", "ENTITY_COMPONENTS", "add_entity_components",
            "initialize_components", "RuleError", "KGTokenizer", "SIZE_FULL_STOP", "MAX_CHARS", "TOKENIZER",
            "create_kg_tokenizer", "make_sentence_cap", "make_sentencizer", "make_lexicon", "make_shapes",
-           "make_context", "make_abbreviations", "make_resolve", "make_orgs", "make_relations", "make_links",
+           "make_context", "make_abbreviations", "make_resolve", "make_compounds", "make_orgs", "make_relations", "make_links",
            "make_findings", "make_lineage"]
 
 
@@ -75,6 +77,7 @@ PIPELINE: tuple[Stage, ...] = (
     Stage("kg_context", "kg_context", "entities"),
     Stage("kg_abbreviations", "kg_abbreviations", "entities"),
     Stage("kg_resolve", "kg_resolve", "entities"),
+    Stage("kg_compounds", "kg_compounds", "entities"),
     Stage("kg_orgs", "kg_orgs", "relations"),
     Stage("kg_relations", "kg_relations", "relations"),
     Stage("kg_links", "kg_links", "relations"),

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..rulefiles import RuleSource
-from .candidates import add_char_candidate, candidate_records, doc_text
+from .candidates import WEAK_SUFFIX, add_char_candidate, candidate_records, doc_text
 from .doctokens import char_token_span, token_starts, token_texts
 from .normalize import singular
 from .regexrules import balanced
@@ -136,6 +136,15 @@ def _whole_tokens_balanced(doc: Doc, start: int, end: int) -> bool:
     return balanced(doc_text(doc), a, b) == (a, b)
 
 
+def _on_token_edges(doc: Doc, start_char: int, end_char: int) -> bool:
+    """Whether the characters ``start_char:end_char`` begin and end at token boundaries of ``doc``."""
+    span = char_token_span(doc, start_char, end_char)
+    if span is None:
+        return False
+    starts, texts = token_starts(doc), token_texts(doc)
+    return starts[span[0]] == start_char and starts[span[1] - 1] + len(texts[span[1] - 1]) == end_char
+
+
 class AbbreviationDetector(RuleComponent):
     """Find acronym definitions, type them, and propose both forms and later uses."""
 
@@ -169,16 +178,19 @@ class AbbreviationDetector(RuleComponent):
         records = candidate_records(doc)
         n_before = len(records)  # the proposals made before this component (it appends its own)
         existing: dict[tuple[int, int], str] | None = None  # built when first needed: most texts define nothing
+        weak: dict[tuple[int, int], str] = {}
 
-        def proposed(span: tuple[int, int]) -> str | None:
+        def proposed(span: tuple[int, int], weak_ok: bool = False) -> str | None:
             nonlocal existing
             if existing is None:
                 existing = {}
                 # character offsets from the token lists: a Span per candidate cost more than the rest
                 starts, texts = token_starts(doc), token_texts(doc)
                 for start, end, label, rule_id in sorted(records[:n_before], key=lambda r: not r[3].startswith("lex.")):
-                    existing.setdefault((starts[start], starts[end - 1] + len(texts[end - 1])), label)
-            return existing.get(span)
+                    chars = (starts[start], starts[end - 1] + len(texts[end - 1]))
+                    # a list-only name ("SVD" as a data set) types only a pair whose long form is a proper name
+                    (weak if rule_id.endswith(WEAK_SUFFIX) else existing).setdefault(chars, label)
+            return existing.get(span) or (weak.get(span) if weak_ok else None)
 
         defined: dict[str, tuple[str, Span]] = {}
         aliases = []
@@ -224,9 +236,13 @@ class AbbreviationDetector(RuleComponent):
             if not (_whole_tokens_balanced(doc, *long_span) and _whole_tokens_balanced(doc, *short_span)):
                 continue  # a token runs across the parenthesis ("Distance(FID"): the forms would keep it
             # the head noun says what kind of thing the long form names; else trust a proposal on either form
-            label = self.head_label(long_text) or proposed(long_span) or proposed(short_span)
+            label = self.head_label(long_text)
+            label = label or proposed(long_span) or proposed(short_span) \
+                or proposed(short_span, weak_ok=long_text[:1].isupper())
             if label is None:
                 continue
+            if not (_on_token_edges(doc, *long_span) and _on_token_edges(doc, *short_span)):
+                continue  # "Learning(MIL)", "(CoT)-enhanced": a form glued to other characters is no mention
             long_c = add_char_candidate(doc, *long_span, label, "abbr.definition")
             short_c = add_char_candidate(doc, *short_span, label, "abbr.definition")
             if long_c is None or short_c is None:
@@ -241,7 +257,8 @@ class AbbreviationDetector(RuleComponent):
                 if (start, end) in taken or not _whole_tokens_balanced(doc, start, end):
                     continue
                 label, _ = defined[base]
-                add_char_candidate(doc, start, end, label, "abbr.use")
+                if _on_token_edges(doc, start, end):  # not inside a URL or a longer token
+                    add_char_candidate(doc, start, end, label, "abbr.use")
         doc._.kg_aliases = aliases
         return doc
 

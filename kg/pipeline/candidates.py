@@ -11,10 +11,13 @@ from __future__ import annotations
 from spacy.attrs import ORTH, SPACY
 from spacy.tokens import Doc, Span
 
-__all__ = ["CANDIDATES", "add_candidate", "add_char_candidate", "candidate_records", "doc_text"]
+__all__ = ["CANDIDATES", "WEAK_SUFFIX", "add_candidate", "add_char_candidate", "candidate_records", "doc_text"]
 
 #: key of the SpanGroup that holds proposals
 CANDIDATES = "kg_candidates"
+#: ending of the rule id of a lexicon name that is tagged only as an item of a list of its kind
+#: (``kg_resolve``); too ambiguous alone ("RTE", "SSL"), it is no evidence for other components
+WEAK_SUFFIX = "-ctx"
 #: ``doc.user_data`` key of the candidates as plain tuples (:func:`candidate_records`)
 RECORDS = "kg_candidate_records"
 

@@ -3,7 +3,9 @@
 Names flagged ``case_sensitive`` (acronyms whose lower case is a word: GLUE,
 COCO) or ``ambiguous`` (ordinary English words: Whisper, Falcon) are matched
 on the exact text; the rest case-insensitively. An ambiguous name is further
-ignored as the first token of a sentence, where capitals say nothing.
+ignored as the first token of a sentence, where capitals say nothing. A rule
+whose id ends in ``-recased`` (a coined mixed-case name) matches in any case
+but all lower case.
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ from spacy.tokens import Doc
 
 from ..rulefiles import RuleSource
 from .candidates import add_candidate
+from .doctokens import token_texts
 from .rules import RuleComponent
 
-__all__ = ["LexiconMatcher", "make_lexicon", "LEXICON_FILES"]
+__all__ = ["LexiconMatcher", "make_lexicon", "LEXICON_FILES", "RECASED_SUFFIX"]
 
 #: the lexicon files under rules/ (one per entity type, plus kg's own core list)
 LEXICON_FILES = "lexicon_*.jsonl"
+#: ending of the rule id of a mixed-case name matched in any case except all lower case
+#: ("BookCorpus" also as "BOOKCORPUS", but "retouch" is a word; tools/curate_lexicons.py)
+RECASED_SUFFIX = "-recased"
 
 
 class LexiconMatcher(RuleComponent):
@@ -60,11 +66,17 @@ class LexiconMatcher(RuleComponent):
     def process(self, doc: Doc) -> Doc:
         """Add a candidate for every lexicon name in ``doc``."""
         strings = doc.vocab.strings
+        texts = None
         for matcher in (self.exact, self.lower):
             for key, start, end in matcher(doc):
                 if key in self.ambiguous_keys and doc[start].is_sent_start:
                     continue
                 label, rule_id = strings[key].split("|")[:2]
+                if rule_id.endswith(RECASED_SUFFIX):
+                    # a coined name matched in any case but all lower case: "retouch" is a word, "ReTouch" a name
+                    texts = texts if texts is not None else token_texts(doc)
+                    if all(t.islower() or not any(c.isalpha() for c in t) for t in texts[start:end]):
+                        continue
                 add_candidate(doc, start, end, label, rule_id)
         return doc
 

@@ -22,6 +22,8 @@ __all__ = ["RegexRules", "load_macros", "load_filters", "balanced"]
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
 MACROS = "macros.jsonl"
 FILTERS = "filters.jsonl"
+# a count word before a name: "3-layer", "12-layer", "8-bit", "two-stage"
+_COUNT_WORD = re.compile(r"\d{1,4}-[a-z]{1,12}")
 
 
 def load_macros(source: RuleSource) -> dict[str, str]:
@@ -153,7 +155,8 @@ class RegexRules(RuleComponent):
     def trim(self, text: str, start: int, end: int) -> tuple[int, int]:
         """Drop stop words (and edge punctuation) at both ends; empty if what is left is generic."""
         words = text[start:end].split(" ")
-        while words and (words[0].lower() in self.stop or not words[0]):
+        # a count or size in front ("3-layer ALBERT", "12-layer", "8-bit") describes the name, it is not part of it
+        while words and (words[0].lower() in self.stop or not words[0] or _COUNT_WORD.fullmatch(words[0])):
             start += len(words[0]) + 1
             words.pop(0)
         while words and (words[-1].lower() in self.stop or not words[-1]):
