@@ -140,22 +140,26 @@ def add_extraction(graph: nx.MultiDiGraph, ext: PaperExtraction, *, max_evidence
     content = paper.content
     alias_keys: dict[str, str] = graph.graph.setdefault("alias_keys", {})
     canon = _canonical_keys(graph)
+    from .pipeline.normalize import compact_key as compact
 
     # An acronym defined in this paper means its long form here, whatever it
     # meant elsewhere. A bare acronym keeps its own node until finalize() folds
     # it into the corpus-wide definition (the first one in input order): doing
     # that once, at the end, is what makes a build in parts (compose) equal to
-    # a build in one go, whichever part saw the definition.
+    # a build in one go, whichever part saw the definition. An acronym that the
+    # alias table (rules/aliases.jsonl) names is the exception: the table, fixed
+    # data, decides what its bare uses mean, so no definition is recorded for it.
     local: dict[str, str] = {}
     for a in ext.aliases:
-        short, long = canon(ext.mentions[a.short].key), canon(ext.mentions[a.long].key)
+        short_key = ext.mentions[a.short].key
+        short, long = canon(short_key), canon(ext.mentions[a.long].key)
         if short != long:
-            local[short] = long
-            alias_keys.setdefault(short, long)
+            local[compact(short_key)] = long
+            if not _table_decides(short_key):
+                alias_keys.setdefault(short, long)
 
     def resolve(key: str) -> str:
-        key = canon(key)
-        return local.get(key) or key
+        return local.get(compact(key)) or canon(key)
 
     # one string per sentence, shared by every evidence item that quotes it
     whole = (0, len(content))
@@ -246,19 +250,75 @@ def _add_finding(graph, ext, pid, f, node_of, ev) -> None:
 
 
 def _canonical_keys(graph: nx.MultiDiGraph):
-    """A function mapping a key to the first key seen with the same compact form.
+    """A function mapping a key to its canonical name's key (the alias table), then to
+    the first key seen with the same compact form.
 
-    "pre-training", "pretraining" and "pre training" are one node; the index
-    (compact form -> key) lives in the graph so later batches meet the same node.
+    "MS-COCO" and "Microsoft COCO" are COCO (rules/aliases.jsonl); "pre-training",
+    "pretraining" and "pre training" are one node. The table is fixed data, so
+    every part of a build reads it alike; the compact index (compact form -> key)
+    lives in the graph so later batches meet the same node.
     """
-    from .pipeline.normalize import compact_key
+    from .pipeline.normalize import alias_lookup_key, compact_key
 
     index: dict[str, str] = graph.graph.setdefault("compact_keys", {})
+    table = _alias_table()
 
     def canon(key: str) -> str:
+        if table:
+            key = table.get(alias_lookup_key(key), key)
         return index.setdefault(compact_key(key), key)
 
     return canon
+
+
+def _table_decides(key: str) -> bool:
+    """Whether the alias table names ``key``, as a spelling or as a canonical name."""
+    from .pipeline.normalize import alias_lookup_key
+
+    table = _alias_table()
+    return bool(table) and alias_lookup_key(key) in table
+
+
+def _alias_table() -> dict[str, str]:
+    """rules/aliases.jsonl as lookup key (:func:`~kg.pipeline.normalize.alias_lookup_key`)
+    -> canonical key; each canonical name maps to itself."""
+    return _read_alias_table()[0]
+
+
+def _canonical_spelling(key: str) -> str | None:
+    """How the alias table writes the canonical name keyed ``key`` ("ResNet"), if it names one."""
+    return _read_alias_table()[1].get(key)
+
+
+@functools.lru_cache(maxsize=1)
+def _read_alias_table() -> tuple[dict[str, str], dict[str, str]]:
+    """(lookup key -> canonical key, canonical key -> canonical name as written) from rules/aliases.jsonl.
+
+    A name's key is its entity key, and its lineage key too when it parses as a
+    model variant, so a Model mention meets its row whichever key it got.
+    """
+    from .lineage import parse_model_name
+    from .pipeline.normalize import alias_lookup_key, entity_key
+    from .pipeline.rules import read_rules
+    from .resources import rules_path
+
+    path = rules_path() / "aliases.jsonl"
+    if not path.exists():
+        return {}, {}  # no table: spellings still meet by their keys
+    table: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for rule in read_rules(path, required=("id", "pattern", "canonical")):
+        canonical = entity_key(rule["canonical"])
+        names.setdefault(canonical, rule["canonical"])
+        for text in (rule["canonical"], rule["pattern"]):
+            keys = {entity_key(text)}
+            parsed = parse_model_name(text)
+            if parsed is not None and parsed.key:
+                keys.add(parsed.key)
+            for k in keys:
+                if k:
+                    table.setdefault(alias_lookup_key(k), canonical)
+    return table, names
 
 
 def _add_lineage(graph: nx.MultiDiGraph, nid: str, text: str, ev: dict[str, Any], canon, max_evidence: int) -> None:
@@ -428,8 +488,9 @@ def _copy_attrs(d: dict[str, Any]) -> dict[str, Any]:
 def finalize(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Fold bare acronyms into their definitions, then derive each entity's type,
     label, aliases and paper count from its votes and edges."""
+    _apply_alias_table(graph)
     for short, long in list(graph.graph.get("alias_keys", {}).items()):
-        if short != long and entity_node_id(short) in graph:
+        if short != long and entity_node_id(short) in graph and not _table_decides(short):
             _contract(graph, entity_node_id(short), entity_node_id(long))
     _restore_pending_families(graph)
     _set_aside_unattested_families(graph)
@@ -444,7 +505,9 @@ def finalize(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         forms: dict[str, int] = d.get("forms") or {}
         if forms:
             key = d.get("key", "")
-            d["label"] = max(forms, key=lambda f: (_is_long_form(f, key), forms[f], -len(f), f))
+            spelling = _canonical_spelling(key)
+            # the name as the key spells it, as the alias table writes it, then the most written
+            d["label"] = max(forms, key=lambda f: (_is_long_form(f, key), f == spelling, forms[f], -len(f), f))
             seen = {d["label"].casefold()}
             aliases = []
             for f in sorted(forms, key=lambda f: (-forms[f], f)):
@@ -455,6 +518,27 @@ def finalize(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         papers = {u for u, _, k in graph.in_edges(n, keys=True) if k in paper_edges}
         d["n_papers"] = len(papers)
     return graph
+
+
+def _apply_alias_table(graph: nx.MultiDiGraph) -> None:
+    """Fold entity nodes keyed by another spelling into their canonical name's node.
+
+    A build puts every mention on its canonical node already; this catches the
+    nodes of a graph built before a row was added to rules/aliases.jsonl (``kg
+    build --merge`` onto an older graph.json), so the graph agrees with the table.
+    """
+    if not _alias_table():
+        return
+    canon = _canonical_keys(graph)
+    moves = []
+    for n, d in graph.nodes(data=True):
+        key = d.get("key")
+        if key and d.get("type") not in ("Paper", "Finding") and _table_decides(key):
+            target = canon(key)
+            if target != key:
+                moves.append((n, entity_node_id(target)))
+    for old, new in sorted(moves):
+        _contract(graph, old, new)
 
 
 def _restore_pending_families(graph: nx.MultiDiGraph) -> None:
