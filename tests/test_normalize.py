@@ -72,6 +72,9 @@ def test_normalize_compact_key_joins_spelling_variants(a, b):
         ("BERT's", "bert"),
         ("G.C.N.", "gcn"),
         ("G.C.N.s", "gcn"),
+        ("Graph Convolutional Network(GCN", "graph-convolutional-network"),
+        ("R(2+1)D", "r(2+1)d"),  # balanced: part of the name
+        ("(GCN", "gcn"),
         ("v1.5", "v1.5"),
         ("Llama 3.1 8B", "llama-3.1-8b"),
     ],

@@ -6,7 +6,8 @@ Deterministic, dependency-free and cheap (called once per mention).
 
 Spellings the key joins (each is the same name written another way):
 case, separators ("MS-COCO", "MS COCO"), a plural head ("GCNs"), dotted
-initials ("G.C.N."), and a year written with an apostrophe and two digits
+initials ("G.C.N."), an unclosed parenthesis and what follows it ("Graph
+Convolutional Network(GCN": a definition glued to its name), and a year written with an apostrophe and two digits
 ("VOC'07" = "VOC 2007"). :func:`compact_key` also drops the separators
 ("MSCOCO"), and :func:`alias_lookup_key` every plural, for the alias table.
 Numbers are never touched: "ResNet-50" / "ResNet-101", "VOC 2007" / "VOC 2012",
@@ -79,6 +80,11 @@ def entity_key(text: str, label: str = "") -> str:
     if t.endswith(("'s", "\u2019s")):
         t = t[:-2]
     t = _EDGE.sub("", t.translate(_QUOTES))
+    cut = t.find("(")
+    if cut > 0 and ")" not in t[cut:]:
+        # "Graph Convolutional Network(GCN", "Sparse Autoencoders (SAEs)" once the edge is
+        # trimmed: a definition glued to its name; the name is what comes before it
+        t = _EDGE.sub("", t[:cut])
     parts = [p.replace(".", "") if "." in p and _DOTTED_INITIALS.match(p) else p for p in _SEP.split(t) if p]
     if not parts:
         return ""
