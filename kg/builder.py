@@ -24,7 +24,7 @@ from typing import Any
 import networkx as nx
 
 from .errors import KGError, OutputError
-from .graph import DEFAULT_MAX_EVIDENCE, add_extraction, add_sources, finalize, new_graph, paper_node_id
+from .graph import DEFAULT_MAX_EVIDENCE, add_extraction, add_sources, apply_canonical_names, finalize, new_graph, paper_node_id
 from .progress import Progress
 from .records import Paper, PaperExtraction
 from .rulefiles import RuleFolder
@@ -68,6 +68,11 @@ def build_graph(
     if scheduler not in SCHEDULERS:
         raise KGError(f"unknown scheduler {scheduler!r} (choose from {', '.join(SCHEDULERS)})")
     rules = RuleFolder.read(rules_dir) if rules_dir is not None else None
+    if graph is not None:
+        from .pipeline.canonical import canonical_lookup
+
+        # a graph built before the alias table named some of its spellings meets the new batch on one node
+        apply_canonical_names(graph, canonical_lookup(rules))
     if client is not None or address is not None or scheduler == "dask":
         from .distributed import build_on_dask
 

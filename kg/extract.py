@@ -107,9 +107,11 @@ def doc_to_extraction(doc: "Doc", paper: Paper, norm: NormText | None = None) ->
     mentions: list[Mention] = []
     index: dict[tuple[int, int], int] = {}
     lineage = doc._.kg_lineage or {}
+    canonical = doc._.kg_canonical or {}
     for ent in doc.ents:
         index[(ent.start_char, ent.end_char)] = len(mentions)
         parsed = lineage.get((ent.start, ent.end))
+        name = canonical.get((ent.start, ent.end))
         mentions.append(
             Mention(
                 start=ent.start_char,
@@ -118,9 +120,11 @@ def doc_to_extraction(doc: "Doc", paper: Paper, norm: NormText | None = None) ->
                 text=ent.text,
                 rule=ent.id_ or "unknown",
                 sent=max(0, bisect_right(sent_tok_starts, ent.start) - 1),
-                # every spelling of a model variant meets on its lineage key ("LLaVA 1.5 7B", "LLaVA-1.5-7B")
-                key=parsed.key if parsed is not None and parsed.key else _key(ent.text),
+                # every spelling meets on one key: the canonical name's ("MS-COCO" -> COCO), a model
+                # variant's lineage key ("LLaVA 1.5 7B", "LLaVA-1.5-7B"), else the normalised text
+                key=name.key if name is not None else (parsed.key if parsed is not None and parsed.key else _key(ent.text)),
                 lineage=parsed,
+                canonical=name.name if name is not None else None,
             )
         )
 

@@ -24,7 +24,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import networkx as nx
@@ -42,6 +42,7 @@ __all__ = [
     "compose",
     "compose_all",
     "finalize",
+    "apply_canonical_names",
     "paper_node_id",
     "entity_node_id",
 ]
@@ -82,7 +83,7 @@ def new_graph() -> nx.MultiDiGraph:
     from .version import __version__
 
     return nx.MultiDiGraph(
-        name="kg", kg_version=__version__, n_papers=0, alias_keys={}, compact_keys={}, pending_families={}
+        name="kg", kg_version=__version__, n_papers=0, alias_keys={}, compact_keys={}, canonical_keys={}, pending_families={}
     )
 
 
@@ -143,22 +144,28 @@ def add_extraction(graph: nx.MultiDiGraph, ext: PaperExtraction, *, max_evidence
     content = paper.content
     alias_keys: dict[str, str] = graph.graph.setdefault("alias_keys", {})
     canon = _canonical_keys(graph)
+    from .pipeline.normalize import compact_key as compact
 
     # An acronym defined in this paper means its long form here, whatever it
     # meant elsewhere. A bare acronym keeps its own node until finalize() folds
     # it into the corpus-wide definition (the first one in input order): doing
     # that once, at the end, is what makes a build in parts (compose) equal to
-    # a build in one go, whichever part saw the definition.
+    # a build in one go, whichever part saw the definition. An acronym that the
+    # alias table (rules/aliases.jsonl, the pipeline's kg_canonical step) names is the
+    # exception: the table, fixed data, decides what its bare uses mean, so no
+    # definition is recorded for it.
     local: dict[str, str] = {}
     for a in ext.aliases:
-        short, long = canon(ext.mentions[a.short].key), canon(ext.mentions[a.long].key)
+        short_mention = ext.mentions[a.short]
+        short_key = short_mention.key
+        short, long = canon(short_key), canon(ext.mentions[a.long].key)
         if short != long:
-            local[short] = long
-            alias_keys.setdefault(short, long)
+            local[compact(short_key)] = long
+            if short_mention.canonical is None:
+                alias_keys.setdefault(short, long)
 
     def resolve(key: str) -> str:
-        key = canon(key)
-        return local.get(key) or key
+        return local.get(compact(key)) or canon(key)
 
     # one string per sentence, shared by every evidence item that quotes it
     whole = (0, len(content))
@@ -180,6 +187,8 @@ def add_extraction(graph: nx.MultiDiGraph, ext: PaperExtraction, *, max_evidence
         node = graph.nodes[nid]
         node["forms"][m.text] = node["forms"].get(m.text, 0) + 1
         node["type_votes"][m.label] = node["type_votes"].get(m.label, 0) + 1
+        if m.canonical is not None and nid == entity_node_id(canon(m.key)):
+            _note_canonical(graph, node, m.text, m.canonical, canon(m.key))
         _add_edge(graph, pid, nid, "mentions", evidence(m.sent, m.start, m.end, m.rule), None)
         if m.lineage is not None:
             rule = KNOWN_FAMILY_RULE if m.lineage.known_family else LINEAGE_RULE
@@ -256,6 +265,8 @@ def _canonical_keys(graph: nx.MultiDiGraph):
 
     "pre-training", "pretraining" and "pre training" are one node; the index
     (compact form -> key) lives in the graph so later batches meet the same node.
+    (Spellings the alias table names, "MS-COCO" for COCO, arrive with the canonical
+    name's key already: the pipeline's ``kg_canonical`` step.)
     """
     from .pipeline.normalize import compact_key
 
@@ -265,6 +276,46 @@ def _canonical_keys(graph: nx.MultiDiGraph):
         return index.setdefault(compact_key(key), key)
 
     return canon
+
+
+def apply_canonical_names(graph: nx.MultiDiGraph, lookup: Callable[[str], Any]) -> nx.MultiDiGraph:
+    """Put the entity nodes of ``graph`` whose key names a canonical name elsewhere on that name's node.
+
+    ``lookup(key)`` gives the canonical name of a key, as a ``(key, name)`` pair, or None
+    (the pipeline's ``kg_canonical`` step: ``CanonicalNames.lookup``). A build keys every
+    mention so already; this brings a graph built before the alias table named some of
+    its spellings (an older graph.json that ``kg build --merge`` extends) in line with it.
+    The nodes are folded by the next :func:`finalize`. Returns ``graph``.
+    """
+    for n, d in list(graph.nodes(data=True)):
+        key = d.get("key")
+        if not key or d.get("type") in ("Paper", "Finding"):
+            continue
+        name = lookup(key)
+        if name is not None and name[0] != key:
+            graph.graph.setdefault("canonical_keys", {}).setdefault(key, name[0])
+            target = graph.nodes.get(entity_node_id(name[0]))
+            if target is not None:
+                target.setdefault("canonical", name[1])
+            else:
+                d.setdefault("canonical", name[1])  # carried onto the node it is folded into
+    return graph
+
+
+def _note_canonical(graph: nx.MultiDiGraph, node: dict[str, Any], text: str, name: str, key: str) -> None:
+    """Record that ``text`` names the canonical ``name`` (keyed ``key``, the alias table's).
+
+    The node keeps the name as the table writes it (its preferred label). A spelling
+    whose own key differs is remembered in ``graph.graph["canonical_keys"]``, so that
+    finalize folds a node an older graph made of that spelling (before the table named
+    it) into the canonical one.
+    """
+    from .pipeline.normalize import entity_key
+
+    node.setdefault("canonical", name)
+    own = entity_key(text)
+    if own and own != key:
+        graph.graph.setdefault("canonical_keys", {}).setdefault(own, key)
 
 
 def _add_lineage(graph: nx.MultiDiGraph, nid: str, parsed: ModelName, ev: dict[str, Any], canon, max_evidence: int) -> None:
@@ -306,6 +357,8 @@ def _contract(graph: nx.MultiDiGraph, old: str, new: str, max_evidence: int = DE
         for attr in ("forms", "type_votes"):
             for k, n in data.get(attr, {}).items():
                 target.setdefault(attr, {})[k] = target.get(attr, {}).get(k, 0) + n
+        if data.get("canonical") and not target.get("canonical"):
+            target["canonical"] = data["canonical"]
     for u, _, k, d in list(graph.in_edges(old, keys=True, data=True)):
         _merge_edge(graph, new if u == old else u, new, k, d, max_evidence)
     for _, v, k, d in list(graph.out_edges(old, keys=True, data=True)):
@@ -377,6 +430,8 @@ def compose(
             if not node.get("family") and d.get("family"):
                 for attr in ("family", "version", "size", "flavour"):
                     node[attr] = d.get(attr, "")
+            if not node.get("canonical") and d.get("canonical"):
+                node["canonical"] = d["canonical"]
     for u, v, k, d in other.edges(keys=True, data=True):
         if shared and (u in shared or nodes[u].get("paper") in shared):
             continue  # that paper's own edges and its findings' edges are here already
@@ -398,6 +453,9 @@ def compose(
     alias_keys = graph.graph.setdefault("alias_keys", {})
     for short, long in other.graph.get("alias_keys", {}).items():
         alias_keys.setdefault(canon(short), canon(long))
+    canonical = graph.graph.setdefault("canonical_keys", {})
+    for own, key in other.graph.get("canonical_keys", {}).items():
+        canonical.setdefault(own, key)
     _merge_pending_families(graph, other)
     return finalize(graph) if final else graph
 
@@ -429,8 +487,12 @@ def _copy_attrs(d: dict[str, Any]) -> dict[str, Any]:
 def finalize(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Fold bare acronyms into their definitions, then derive each entity's type,
     label, aliases and paper count from its votes and edges."""
+    canonical = graph.graph.get("canonical_keys") or {}
+    for own, key in sorted(canonical.items()):
+        _contract(graph, entity_node_id(own), entity_node_id(key))
+    named = set(canonical.values())  # what the alias table decides, a corpus definition does not
     for short, long in list(graph.graph.get("alias_keys", {}).items()):
-        if short != long and entity_node_id(short) in graph:
+        if short != long and entity_node_id(short) in graph and short not in named:
             _contract(graph, entity_node_id(short), entity_node_id(long))
     _restore_pending_families(graph)
     _set_aside_unattested_families(graph)
@@ -445,7 +507,9 @@ def finalize(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         forms: dict[str, int] = d.get("forms") or {}
         if forms:
             key = d.get("key", "")
-            d["label"] = max(forms, key=lambda f: (_is_long_form(f, key), forms[f], -len(f), f))
+            spelling = d.get("canonical")
+            # the name as the key spells it, as the alias table writes it, then the most written
+            d["label"] = max(forms, key=lambda f: (_is_long_form(f, key), f == spelling, forms[f], -len(f), f))
             seen = {d["label"].casefold()}
             aliases = []
             for f in sorted(forms, key=lambda f: (-forms[f], f)):

@@ -88,7 +88,8 @@ class Mention:
     writes ``Fr\\'echet``); ``key`` is the normalised form the graph merges on (see
     kg.pipeline.normalize; a model variant's is its ``lineage.key``); ``sent`` indexes
     ``PaperExtraction.sentences``; ``lineage`` is the parse of a Model name that reads as a
-    variant (the ``kg_lineage`` step).
+    variant (the ``kg_lineage`` step); ``canonical`` the canonical name the alias table gives
+    the spelling (the ``kg_canonical`` step), whose key is then ``key``.
     """
 
     start: int
@@ -99,6 +100,7 @@ class Mention:
     sent: int
     key: str
     lineage: ModelName | None = None
+    canonical: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,6 +153,11 @@ _SCHEMAS: tuple[RuleFileSchema, ...] = (
                                          "relations": list, "roles": list}),
     _rules("findings.jsonl", "kg_findings", "verbs before and nouns after a value that give a finding's direction",
            labels=_DIRECTIONS, pattern=dict, pattern_fields={"verbs": list, "nouns": list}),
+    _rules("aliases.jsonl", "kg_canonical", "canonical names: every spelling in `pattern` goes on the node of "
+           "`canonical` (\"MS-COCO\", \"Microsoft COCO\" -> COCO; \"Vision Transformer\" -> ViT); the other "
+           "spellings stay on the node as `aliases` (RDF `skos:altLabel`), the text and evidence as written",
+           required=("id", "label", "pattern", "canonical"), labels=_ENTITY,
+           extra={"canonical": str, "source": str, "licence": str}),
     _rules("page_chrome.jsonl", "kg.readers (listing dumps)", "page furniture cut from listing dumps: a `pattern` "
            "phrase or a `regex`; `glued` when it can be stuck to the text before it",
            required=("id", "label"), labels=("PAGE_CHROME",), extra={"regex": str, "glued": bool}),
@@ -165,7 +170,7 @@ _SCHEMAS: tuple[RuleFileSchema, ...] = (
               ("units",)),
     _settings("relations_settings.json", "kg_relations", "words that block a relation, and the filler word sets "
               "rules name", {"blockers": "words", "fillers": "groups"}, ()),
-    _settings("lineage.json", "kg_lineage, kg_resolve", "words that split a model name into family / version / size / flavour "
+    _settings("lineage.json", "kg_lineage, kg_resolve, kg_canonical", "words that split a model name into family / version / size / flavour "
               "(hand-written); families that are datasets or are written with a depth (generated)",
               {"size_words": "words", "flavour_words": "words", "non_model_families": "words",
                "dataset_families": "words", "depth_families": "words"},

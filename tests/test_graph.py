@@ -10,22 +10,34 @@ from kg.graph import compose, merge, new_graph
 from kg.records import Alias, Finding, Mention, Paper, PaperExtraction, PaperLink, Relation
 
 
-def _lineage():
-    """kg's lineage step with its own rules, as the pipeline runs it."""
+def _steps():
+    """kg's key steps with its own rules, as the pipeline runs them: model names parsed, canonical names."""
+    from kg.pipeline.canonical import CanonicalNames
     from kg.pipeline.lineage import LineageParser
 
-    parser = LineageParser(None)
+    parser, names = LineageParser(None), CanonicalNames(None)
     parser.initialize()
-    return parser
+    names.initialize()
+    return parser, names
 
 
-_LINEAGE = _lineage()
+_LINEAGE, _CANONICAL = _steps()
+
+
+def _mention(start: int, surface: str, label: str, sent: int, *, canonical: bool = True) -> Mention:
+    """A mention keyed as the pipeline keys it: canonical name, else model-variant key, else entity key."""
+    from kg.pipeline.normalize import entity_key
+
+    lineage = _LINEAGE.parse(surface) if label == "Model" else None
+    key = lineage.key if lineage is not None else entity_key(surface, label)
+    name = _CANONICAL.lookup(key) if canonical else None
+    return Mention(start, start + len(surface), label, surface, "test.rule", sent, name.key if name else key, lineage,
+                   name.name if name else None)
 
 
 def _ext(pid: str, text: str, tagged: list[tuple[str, str]], *, topics=(), title=None) -> PaperExtraction:
     """An extraction of ``text`` with the given (substring, label) mentions, one sentence per '. '
-    (Model names parsed by the lineage step, as the pipeline does)."""
-    from kg.pipeline.normalize import entity_key
+    (keyed as the pipeline keys them, :func:`_mention`)."""
 
     paper = Paper(id=pid, title=title, text=text, source=f"{pid}.txt", topics=tuple(topics))
     content = paper.content
@@ -39,9 +51,7 @@ def _ext(pid: str, text: str, tagged: list[tuple[str, str]], *, topics=(), title
         s = content.index(surface, cursor)
         cursor = s + len(surface)
         sent = next(i for i, (a, b) in enumerate(sentences) if a <= s < b)
-        lineage = _LINEAGE.parse(surface) if label == "Model" else None
-        key = lineage.key if lineage is not None else entity_key(surface, label)
-        mentions.append(Mention(s, s + len(surface), label, surface, "test.rule", sent, key, lineage))
+        mentions.append(_mention(s, surface, label, sent))
     return PaperExtraction(paper=paper, sentences=sentences, mentions=mentions)
 
 
@@ -209,11 +219,12 @@ def test_graph_tree_of_unfinalised_parts_folds_acronyms_as_one_build_does(tmp_pa
     """A bare acronym resolves to the first definition in input order, whichever part saw it."""
     from kg.graph import add_extraction, compose_all
 
-    define1 = _ext("sha:1", "Low-Rank Adaptation (LRA) is cheap.", [("Low-Rank Adaptation", "Method"), ("LRA", "Method")])
+    # invented names: a name of the alias table (rules/aliases.jsonl) would be read by the table instead
+    define1 = _ext("sha:1", "Zorblat Rank Adaptation (ZRA) is cheap.", [("Zorblat Rank Adaptation", "Method"), ("ZRA", "Method")])
     define1.aliases.append(Alias(short=1, long=0, rule="test.abbr"))
-    define2 = _ext("sha:2", "Long Range Arena (LRA) is a benchmark.", [("Long Range Arena", "Dataset"), ("LRA", "Dataset")])
+    define2 = _ext("sha:2", "Zorblat Range Arena (ZRA) is a benchmark.", [("Zorblat Range Arena", "Dataset"), ("ZRA", "Dataset")])
     define2.aliases.append(Alias(short=1, long=0, rule="test.abbr"))
-    bare = _ext("sha:3", "We use LRA again.", [("LRA", "Method")])
+    bare = _ext("sha:3", "We use ZRA again.", [("ZRA", "Method")])
     exts = [define1, define2, bare]
     whole = merge(new_graph(), exts)
     parts = []
@@ -224,7 +235,7 @@ def test_graph_tree_of_unfinalised_parts_folds_acronyms_as_one_build_does(tmp_pa
     # ((1), (2 + 3)): the part holding the bare use never saw the first definition
     right = compose(parts[1], parts[2], final=False)
     assert _json_bytes(compose_all([parts[0], right]), tmp_path, "a") == _json_bytes(whole, tmp_path, "b")
-    assert "paper/sha:3" in {u for u, _ in whole.in_edges("entity/low-rank-adaptation")}
+    assert "paper/sha:3" in {u for u, _ in whole.in_edges("entity/zorblat-rank-adaptation")}
 
 
 def test_graph_sentence_with_thousands_of_entities_makes_bounded_pairs():
@@ -235,3 +246,114 @@ def test_graph_sentence_with_thousands_of_entities_makes_bounded_pairs():
     g = merge(new_graph(), [ext])
     pairs = sum(1 for *_, k in g.edges(keys=True) if k == "co_occurs")
     assert pairs == MAX_COOCCURRING * (MAX_COOCCURRING - 1) // 2
+
+
+# --- one node per thing: the alias table (rules/aliases.jsonl) and the key's spelling rules ---
+
+
+def _named(pid: str, surface: str, label: str, *, canonical: bool = True) -> PaperExtraction:
+    """A one-mention paper keyed as the pipeline keys it (``canonical=False``: as kg did before the alias table)."""
+    text = f"We use {surface} here."
+    paper = Paper(id=pid, title=None, text=text, source=f"{pid}.txt")
+    mention = _mention(text.index(surface), surface, label, 0, canonical=canonical)
+    return PaperExtraction(paper=paper, sentences=[(0, len(text))], mentions=[mention])
+
+
+def _entity_of(g, pid: str) -> str:
+    (node,) = [v for v in g.successors(f"paper/{pid}") if v.startswith("entity/")]
+    return node
+
+
+# (first spelling, second spelling, label, one node?): both orders are built, and the two
+# papers built apart and composed, so a merge never depends on which spelling came first
+SPELLINGS = [
+    ("COCO", "MS-COCO", "Dataset", True),
+    ("COCO", "MSCOCO", "Dataset", True),
+    ("MS COCO", "Microsoft COCO", "Dataset", True),
+    ("COCO", "Microsoft COCO dataset", "Dataset", True),
+    ("PASCAL VOC 2007", "PASCAL VOC'07", "Dataset", True),
+    ("PASCAL VOC 2007", "PASCAL VOC\u201907", "Dataset", True),
+    ("ViT", "Vision Transformer", "Model", True),
+    ("ViTs", "vision transformers", "Architecture", True),
+    ("YOLO", "You Only Look Once", "Method", True),
+    ("GCN", "graph convolutional networks", "Method", True),
+    ("GCNs", "G.C.N.", "Method", True),
+    ("LFW", "Labeled Faces in the Wild", "Dataset", True),
+    ("MNLI", "MultiNLI", "Dataset", True),
+    ("PCA", "principal component analysis", "Method", True),
+    ("ResNet-50", "ResNet-101", "Model", False),
+    ("COCO", "COCO-Stuff", "Dataset", False),
+    ("MS-COCO", "COCO-Stuff", "Dataset", False),
+    ("VOC 2007", "VOC 2012", "Dataset", False),
+    ("PASCAL VOC'07", "PASCAL VOC 2012", "Dataset", False),
+    ("PASCAL VOC'07", "PASCAL VOC'12", "Dataset", False),
+    ("GPT-3", "GPT-3.5", "Model", False),
+    ("BERT", "RoBERTa", "Model", False),
+    ("CIFAR-10", "CIFAR-100", "Dataset", False),
+    ("ViT", "DeiT", "Model", False),
+    ("GCN", "GAT", "Method", False),
+    ("GCN", "Global Convolutional Network", "Method", False),
+    ("MS MARCO", "MARCO", "Dataset", False),
+    ("MultiNLI", "XNLI", "Dataset", False),
+]
+
+
+@pytest.mark.parametrize("first,second,label,same", SPELLINGS)
+def test_graph_spellings_of_one_name_are_one_node_and_distinct_names_stay_apart(first, second, label, same):
+    for a, b in ((first, second), (second, first)):
+        g = merge(new_graph(), [_named("sha:a", a, label), _named("sha:b", b, label)])
+        node_a, node_b = _entity_of(g, "sha:a"), _entity_of(g, "sha:b")
+        assert (node_a == node_b) is same, (a, b, node_a, node_b)
+        parts = compose(merge(new_graph(), [_named("sha:a", a, label)]), merge(new_graph(), [_named("sha:b", b, label)]))
+        assert (_entity_of(parts, "sha:a"), _entity_of(parts, "sha:b")) == (node_a, node_b)
+
+
+@pytest.mark.parametrize("spellings,node,label", [
+    (["MS-COCO", "COCO", "Microsoft COCO"], "entity/coco", "COCO"),
+    (["Vision Transformer", "Vision Transformer", "ViT"], "entity/vit", "ViT"),
+    (["You Only Look Once"], "entity/yolo", "You Only Look Once"),
+])
+def test_graph_canonical_node_keeps_every_spelling_as_an_alias_and_the_text_as_written(spellings, node, label):
+    exts = [_named(f"sha:{i}", s, "Dataset") for i, s in enumerate(spellings)]
+    g = merge(new_graph(), exts)
+    data = g.nodes[node]
+    assert data["label"] == label
+    assert sorted({*data["aliases"], data["label"]}) == sorted(set(spellings))
+    for i, s in enumerate(spellings):
+        (ev,) = g.edges[f"paper/sha:{i}", node, "mentions"]["evidence"]
+        assert ev["sentence"][ev["start"]:ev["end"]] == s  # the mention as written, offsets untouched
+
+
+def test_graph_paper_defining_a_table_acronym_otherwise_keeps_its_reading_only_there(tmp_path):
+    from kg.graph import add_extraction, compose_all
+
+    other = _ext("sha:1", "The Global Convolutional Network (GCN) segments roads.",
+                 [("Global Convolutional Network", "Method"), ("GCN", "Method")])
+    other.aliases.append(Alias(short=1, long=0, rule="test.abbr"))
+    bare = _named("sha:2", "GCN", "Method")
+    long = _named("sha:3", "graph convolutional network", "Method")
+    exts = [other, bare, long]
+    whole = merge(new_graph(), exts)
+    assert _entity_of(whole, "sha:2") == _entity_of(whole, "sha:3") == "entity/gcn"
+    assert set(whole.successors("paper/sha:1")) == {"entity/global-convolutional-network"}
+    assert "gcn" not in whole.graph["alias_keys"]  # the table, not the first definition, reads bare uses
+    parts = []
+    for ext in exts:
+        g = new_graph()
+        add_extraction(g, ext)
+        parts.append(g)
+    # ((1), (2 + 3)): the definition and the bare uses in different parts
+    right = compose(parts[1], parts[2], final=False)
+    assert _json_bytes(compose_all([parts[0], right]), tmp_path, "a") == _json_bytes(whole, tmp_path, "b")
+
+
+def test_graph_merge_onto_a_graph_built_without_the_table_folds_its_spellings():
+    from kg.graph import apply_canonical_names
+
+    old = merge(new_graph(), [_named("sha:a", "MS-COCO", "Dataset", canonical=False),
+                              _named("sha:b", "Vision Transformer", "Model", canonical=False)])
+    assert {"entity/ms-coco", "entity/vision-transformer"} <= set(old)
+    g = merge(apply_canonical_names(old, _CANONICAL.lookup), [_named("sha:c", "COCO", "Dataset")])
+    assert "entity/ms-coco" not in g and "entity/vision-transformer" not in g
+    assert g.nodes["entity/coco"]["n_papers"] == 2 and "MS-COCO" in g.nodes["entity/coco"]["aliases"]
+    assert g.nodes["entity/vit"]["label"] == "Vision Transformer"

@@ -58,3 +58,63 @@ def test_normalize_key_does_not_depend_on_the_label(label):
 @pytest.mark.parametrize("a,b", [("pre-training", "pretraining"), ("fine tuning", "fine-tuning"), ("Multi-modal LLM", "multimodal LLM")])
 def test_normalize_compact_key_joins_spelling_variants(a, b):
     assert compact_key(entity_key(a)) == compact_key(entity_key(b))
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("PASCAL VOC'07", "pascal-voc-2007"),
+        ("PASCAL VOC\u201907", "pascal-voc-2007"),
+        ("NeurIPS '19", "neurips-2019"),
+        ("WMT'98", "wmt-1998"),
+        ("VOC'070", "voc070"),  # three digits: no year
+        ("VOC'07a", "voc07a"),
+        ("BERT's", "bert"),
+        ("G.C.N.", "gcn"),
+        ("G.C.N.s", "gcn"),
+        ("Graph Convolutional Network(GCN", "graph-convolutional-network"),
+        ("R(2+1)D", "r(2+1)d"),  # balanced: part of the name
+        ("(GCN", "gcn"),
+        ("v1.5", "v1.5"),
+        ("Llama 3.1 8B", "llama-3.1-8b"),
+    ],
+)
+def test_normalize_entity_key_reads_years_and_dotted_initials(text, expected):
+    assert entity_key(text) == expected
+
+
+@pytest.mark.parametrize(
+    "a,b,same",
+    [
+        ("PASCAL VOC 2007", "PASCAL VOC'07", True),
+        ("MS-COCO", "MSCOCO", True),
+        ("MS COCO", "MS-COCO", True),
+        ("GCNs", "G.C.N.", True),
+        ("VOC 2007", "VOC 2012", False),
+        ("VOC'07", "VOC'12", False),
+        ("ResNet-50", "ResNet-101", False),
+        ("GPT-3", "GPT-3.5", False),
+        ("CIFAR-10", "CIFAR-100", False),
+        ("COCO", "COCO-Stuff", False),
+        ("MS-COCO", "COCO", False),  # a table row joins these, not the key
+    ],
+)
+def test_normalize_compact_key_joins_spellings_not_names(a, b, same):
+    assert (compact_key(entity_key(a)) == compact_key(entity_key(b))) is same
+
+
+@pytest.mark.parametrize(
+    "a,b,same",
+    [
+        ("principal-components-analysis", "principal-component-analysis", True),
+        ("mixture-of-experts", "mixture-of-expert", True),
+        ("graph-neural-networks-benchmark", "graph-neural-network-benchmark", True),
+        ("cifar-10", "cifar-100", False),
+        ("gpt-3", "gpt-3.5", False),
+        ("resnet-50", "resnet-101", False),
+    ],
+)
+def test_normalize_alias_lookup_key_reads_every_plural(a, b, same):
+    from kg.pipeline.normalize import alias_lookup_key
+
+    assert (alias_lookup_key(a) == alias_lookup_key(b)) is same

@@ -14,7 +14,8 @@
 - ``kg_relations`` (relations.py): sentence-level relations between mentions;
 - ``kg_links`` (links.py): what the paper proposes and uses;
 - ``kg_findings`` (findings.py): quantified findings;
-- ``kg_lineage`` (lineage.py): every Model name parsed once into family / version / size.
+- ``kg_lineage`` (lineage.py): every Model name parsed once into family / version / size;
+- ``kg_canonical`` (canonical.py): the canonical name of every spelling the alias table lists.
 
 The entity components propose candidates into ``doc.spans["kg_candidates"]``;
 resolve decides. Later components read ``doc.ents`` and publish on the Doc
@@ -33,6 +34,7 @@ from spacy.language import Language
 from ..rulefiles import RuleFolder, RulesDir
 from . import extensions  # noqa: F401  (registers kg's Doc attributes)
 from .abbreviations import make_abbreviations
+from .canonical import make_canonical
 from .compounds import make_compounds
 from .context import make_context
 from .findings import make_findings
@@ -52,7 +54,7 @@ __all__ = ["load_pipeline", "split_size_full_stop", "PIPELINE", "Stage", "ENTITY
            "initialize_components", "RuleError", "KGTokenizer", "SIZE_FULL_STOP", "MAX_CHARS", "TOKENIZER",
            "create_kg_tokenizer", "make_sentence_cap", "make_sentencizer", "make_lexicon", "make_shapes",
            "make_context", "make_abbreviations", "make_resolve", "make_compounds", "make_orgs", "make_relations", "make_links",
-           "make_findings", "make_lineage"]
+           "make_findings", "make_lineage", "make_canonical"]
 
 
 class Stage(NamedTuple):
@@ -60,7 +62,8 @@ class Stage(NamedTuple):
 
     ``part`` is ``"sentences"`` (always there), ``"entities"`` (the mentions),
     ``"relations"`` (relations, links, findings: left out by ``load_pipeline(relations=False)``)
-    or ``"lineage"`` (model names parsed; after every component that may add a Model mention).
+    or ``"keys"`` (what each mention's graph key is: model names parsed, canonical names looked
+    up; after every component that may add a mention).
     """
 
     name: str
@@ -82,7 +85,8 @@ PIPELINE: tuple[Stage, ...] = (
     Stage("kg_relations", "kg_relations", "relations"),
     Stage("kg_links", "kg_links", "relations"),
     Stage("kg_findings", "kg_findings", "relations"),
-    Stage("kg_lineage", "kg_lineage", "lineage"),
+    Stage("kg_lineage", "kg_lineage", "keys"),
+    Stage("kg_canonical", "kg_canonical", "keys"),
 )
 #: the entity components' names, in pipeline order
 ENTITY_COMPONENTS: tuple[str, ...] = tuple(s.name for s in PIPELINE if s.part == "entities")
@@ -132,7 +136,7 @@ def _add(nlp: Language, stages, *, rules_dir: RulesDir) -> Language:
 
 
 def add_entity_components(nlp: Language, *, rules_dir: RulesDir = None) -> Language:
-    """Append kg's sentence and entity components (and the lineage step) to ``nlp``; returns ``nlp``.
+    """Append kg's sentence and entity components (and the key steps) to ``nlp``; returns ``nlp``.
 
     Components ``nlp`` already has are not added twice. Also teaches the tokenizer to
     split "405B." (:func:`split_size_full_stop`), so a model name at the end of a sentence

@@ -7,6 +7,8 @@ up by another component):
   (kg_abbreviations proposes them, kg_resolve keeps those whose forms both survived);
 * ``doc._.kg_lineage``: ``{(start, end): kg.lineage.ModelName}`` for every Model
   entity whose name parses as a variant (kg_lineage);
+* ``doc._.kg_canonical``: ``{(start, end): kg.pipeline.canonical.CanonicalName}`` for every
+  entity whose spelling the alias table (rules/aliases.jsonl) names (kg_canonical);
 * ``doc._.kg_relations``: ``[(head Span, tail Span, label, rule id)]`` (kg_relations);
 * ``doc._.kg_links``: ``[(label, Span, rule id)]`` paper-level links (kg_links);
 * ``doc._.kg_findings``: ``[dict]`` quantified findings (kg_findings).
@@ -21,7 +23,7 @@ from spacy.tokens import Doc
 __all__ = ["EXTENSIONS", "register_extensions"]
 
 #: every Doc attribute kg's components set, in pipeline order
-EXTENSIONS: tuple[str, ...] = ("kg_aliases", "kg_lineage", "kg_relations", "kg_links", "kg_findings")
+EXTENSIONS: tuple[str, ...] = ("kg_aliases", "kg_relations", "kg_links", "kg_findings", "kg_lineage", "kg_canonical")
 
 
 def register_extensions() -> None:
