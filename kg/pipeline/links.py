@@ -1,18 +1,36 @@
 """Paper-level links (``doc._.kg_links``): what a paper proposes, uses and who wrote it.
 
-* ``proposes``: the first mention after a cue such as "we propose", "this paper
-  presents", "a framework named" (within a window, stopped by words that start a
-  different phrase, e.g. "based on"), a mention followed by an appositive
-  (", a novel ..."), or a title that opens with a mention and a colon. Each
-  distinct mention text is proposed once, and at most ``max_proposes`` things
-  per paper, because a paper introduces one or two things, not every name.
+* ``proposes``: what the paper names as its own, strongest signal first, at most
+  ``max_proposes`` things (a paper introduces one or two things, not every name):
+
+  1. the title's name: "Arena: A Toolkit for ...", the words before the colon
+     when they are a name (a distinctive shape such as "LaVi", "HEMM", "iDisc";
+     or capitalised words that the rest of the title says are a framework,
+     benchmark, model ..., or that the abstract uses again). Not generic words
+     ("Survey"), not a topic the title says is surveyed or studied;
+  2. a name given by a naming cue in a sentence where the paper introduces
+     something ("we propose a method, called X", "we call it X"); a lower-case
+     single word counts as a name there ("called micro-attention");
+  3. the first mention after a cue such as "we propose", "this paper presents"
+     (within a window, stopped by words that start a different phrase, e.g.
+     "based on", "for"), or a mention followed by an appositive (", a novel ...").
+     A mention that only modifies a longer phrase ("an advanced RAG framework"),
+     a task, or a known (lexicon) name far from the cue is not proposed.
+
+  An acronym and its defined long form count as one thing, and so do the title's
+  name and a longer name that starts with it. When the title names the paper's
+  thing, only a second thing named as directly (2, or right after a cue) is added.
+  A title name, or a name after a naming cue, that is not a mention yet becomes
+  one (``doc.ents``, rule ``link.name.*``), typed by the head noun of what the
+  paper says it is ("a benchmark" -> Dataset, "a language model" -> Model, else
+  Method); the title's name is also tagged where the abstract uses it again.
 * ``uses``: mentions after cues such as "we use", "based on", "experiments on",
   with the mentions listed beside them, plus the tails of the relations named in
   the rule (datasets a method is evaluated on, baselines it is compared with).
   Anything the paper proposes is not also "used".
 * ``affiliated_with``: every ``Organization`` mention.
 
-Cue phrases are data in rules/links.jsonl.
+Cue phrases, head nouns and word lists are data in rules/links.jsonl.
 """
 
 from __future__ import annotations
@@ -23,7 +41,7 @@ from spacy.tokens import Doc, Span
 from ..errors import RuleError
 from ..resources import rules_path
 from .rules import read_stage_rules
-from .doctokens import sentence_bounds, token_lower
+from .doctokens import sentence_bounds, token_lower, token_spaces, token_texts
 
 __all__ = ["PaperLinker", "make_links"]
 
@@ -32,6 +50,17 @@ _LINKABLE = frozenset({"Method", "Model", "Architecture", "Dataset", "Task"})
 _LIST_JOINERS = frozenset({",", "and", "or", "&", "as", "well", "the", "(", ")"})
 #: most mentions one "uses" cue links ("experiments on A, B, ..."), bounding the work per cue
 _MAX_LISTED = 32
+#: tokens that end a word even when no space comes before them ("Arena," "LD-ZNet:")
+_PUNCT = frozenset(",:;.()[]{}\"'?!“”‘’«»")
+#: quotation marks around a name ('called "X"')
+_QUOTES = frozenset({'"', "“", "”", "'", "‘", "’"})
+#: most tokens in one word ("LD-ZNet" is three), so reading a word is bounded on any input
+_MAX_WORD_TOKENS = 12
+#: the kinds a head noun can give a new name
+_KINDS = ("Dataset", "Model", "Method", "Architecture")
+#: how strong each kind of proposal is (lower is stronger): the title, a naming cue or a
+#: mention right after a propose cue, and a mention further on or before an appositive
+_TITLE, _DIRECT, _WEAK = 0, 1, 2
 
 if not Doc.has_extension("kg_links"):
     Doc.set_extension("kg_links", default=None)
@@ -48,6 +77,7 @@ class _CueIndex:
         self._single: dict[str, tuple[tuple[str, ...], str, int, frozenset[str]]] = {}  # the first one-token cue
 
     def add(self, toks: tuple[str, ...], rid: str, window: int, blockers: frozenset[str]) -> None:
+        """Index one cue (its lower-case tokens) with its rule id, window and blocker words."""
         self.by_last.setdefault(toks[-1], []).append((toks, rid, window, blockers))
         self.by_last[toks[-1]].sort(key=lambda c: -len(c[0]))
         if len(toks) >= 2:
@@ -78,8 +108,31 @@ def _named(span: Span) -> bool:
     return any(c.isupper() or c.isdigit() for c in text)
 
 
+def _capitalised(word: str) -> bool:
+    """A word written as (part of) a name: it starts with a capital or a digit, or has a capital ("iDisc")."""
+    return bool(word) and (word[0].isupper() or word[0].isdigit() or (word[0].isalpha() and not word.islower()))
+
+
+def _distinctive(word: str) -> bool:
+    """A word shaped like a coined name, not like a capitalised English word.
+
+    A capital right after a lower-case letter or a digit ("LaVi", "iDisc", "HelpSteer2"),
+    two capitals in a row ("HEMM", "LD-ZNet"), or letters and digits mixed ("T5X").
+    "Multi-Agent" or "Arena" are not: any title capitalises words like those.
+    """
+    prev = ""
+    has_alpha = has_digit = False
+    for c in word:
+        if c.isupper() and prev and (prev.islower() or prev.isdigit() or prev.isupper()):
+            return True
+        has_alpha |= c.isalpha()
+        has_digit |= c.isdigit()
+        prev = c
+    return has_alpha and has_digit
+
+
 class PaperLinker:
-    """Fill ``doc._.kg_links`` with (label, span, rule id) tuples."""
+    """Fill ``doc._.kg_links`` with (label, span, rule id) tuples; add the names it finds to ``doc.ents``."""
 
     def __init__(self, nlp: Language, name: str = "kg_links", *, rules_file: str = "links.jsonl", rules_dir: str = "", max_proposes: int = 2):
         self.name = name
@@ -87,8 +140,23 @@ class PaperLinker:
         path = rules_path(rules_dir or None) / rules_file
         self.propose_cues = _CueIndex()
         self.use_cues = _CueIndex()
+        self.naming_cues = _CueIndex()
         self.appositives: list[tuple[tuple[str, ...], str]] = []
         self.relation_roles: dict[str, tuple[str, str]] = {}
+        #: head noun (lower-case tokens) -> (type, rule id): what a description says a thing is
+        self.heads: dict[tuple[str, ...], tuple[str, str]] = {}
+        self.topic_heads: frozenset[str] = frozenset()
+        self.generic: frozenset[str] = frozenset()
+        self.not_first: frozenset[str] = frozenset()
+        self.connectors: frozenset[str] = frozenset()
+        self.description_stops: frozenset[str] = frozenset()
+        self.np_ends: frozenset[str] = frozenset()
+        self.noun_suffixes: tuple[str, ...] = ()
+        self.pointers: frozenset[str] = frozenset()
+        self.not_before_appositive: frozenset[str] = frozenset()
+        self.title_rid = "link.proposes.title"
+        self.title_max_words = 4
+        self.title_max_tokens = 64
 
         def toks(text: str) -> tuple[str, ...]:
             return tuple(t.lower_ for t in nlp.make_doc(text))
@@ -101,14 +169,42 @@ class PaperLinker:
             blockers = frozenset(b.lower() for b in p.get("blockers", ()))
             for cue in p.get("cues", ()):
                 index.add(toks(cue), rid, int(p.get("window", 10)), blockers)
+            # a naming cue: "window" is how many lower-case words may come between it and the name
+            # ("we call this method X"); "anchored" asks for a propose cue or "our" before it
+            for cue in p.get("naming", ()):
+                flags = {"anchored"} if p.get("anchored", True) else set()
+                if p.get("lead"):
+                    flags.add("lead")  # only where the cue opens a sentence ("A framework named X ...")
+                self.naming_cues.add(toks(cue), rid, int(p.get("window", 0)), frozenset(flags))
             for cue in p.get("appositive", ()):
                 self.appositives.append((toks(cue), rid))
+            self.not_before_appositive |= frozenset(w.lower() for w in p.get("not_before", ()))
+            if "kind" in p:
+                if p["kind"] not in _KINDS:
+                    raise RuleError(f"{r['_where']}: rule {rid}: kind must be one of {', '.join(_KINDS)}")
+                for head in p.get("heads", ()):
+                    self.heads.setdefault(toks(head), (p["kind"], rid))
+            if "title" in p:
+                t = p["title"]
+                self.title_rid = rid
+                self.title_max_words = int(t.get("max_words", 4))
+                self.title_max_tokens = int(t.get("max_tokens", 64))
+                self.generic |= frozenset(w.lower() for w in t.get("generic", ()))
+                self.not_first |= frozenset(w.lower() for w in t.get("not_first", ()))
+                self.topic_heads |= frozenset(w.lower() for w in t.get("topic_heads", ()))
+            self.connectors |= frozenset(w.lower() for w in p.get("connectors", ()))
+            self.description_stops |= frozenset(w.lower() for w in p.get("description_stops", ()))
+            self.np_ends |= frozenset(w.lower() for w in p.get("np_ends", ()))
+            self.noun_suffixes += tuple(w.lower() for w in p.get("noun_suffixes", ()))
+            self.pointers |= frozenset(w.lower() for w in p.get("pointers", ()))
             roles = p.get("roles", ["tail"] * len(p.get("relations", ())))
             for rel, role in zip(p.get("relations", ()), roles):
                 if role not in ("head", "tail"):
                     raise RuleError(f"{r['_where']}: rule {rid}: role must be 'head' or 'tail'")
                 self.relation_roles[rel] = (role, rid)
+        self._head_len = max((len(h) for h in self.heads), default=1)
         self._cue_ends = frozenset(self.propose_cues.by_last) | frozenset(self.use_cues.by_last)
+        self._naming_ends = frozenset(self.naming_cues.by_last)
         self._max_window = max((c[2] for index in (self.propose_cues, self.use_cues) for cues in index.by_last.values()
                                 for c in cues), default=0)
         self._appositives_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -117,27 +213,40 @@ class PaperLinker:
         # an empty cue matches after every mention: then every cue is tried, in list order
         self._any_appositive = list(self.appositives) if any(not cue for cue, _ in self.appositives) else None
 
+    # ------------------------------------------------------------------ main
     def __call__(self, doc: Doc) -> Doc:
-        all_ents = doc.ents  # read once: each read builds a Span per mention
-        ents = [e for e in all_ents if e.label_ in _LINKABLE]
-        lower = token_lower(doc)
+        all_ents = list(doc.ents)  # read once: each read builds a Span per mention
+        texts, lower, spaces = token_texts(doc), token_lower(doc), token_spaces(doc)
+        new: list[Span] = []
+        # the tokens a mention holds: a name found here is added only where none is
+        taken = bytearray(len(doc))
+        for e in all_ents:
+            taken[e.start : e.end] = b"\x01" * (e.end - e.start)
+        title_end = self._title_end(texts)
+        title = self._title_name(doc, texts, lower, spaces, all_ents, taken, title_end, new) if title_end else None
+        has_sents = doc.has_annotation("SENT_START")
+        sent_starts = {a for a, _ in sentence_bounds(doc)} if has_sents else set()
+        if title_end:
+            sent_starts.add(title_end + 1)  # the title is no part of the abstract's first sentence
+        self._coined_after_cue(doc, texts, lower, spaces, sent_starts, taken, new)
+
+        ents = sorted([e for e in all_ents if e.label_ in _LINKABLE] + new, key=lambda e: e.start)
         starts = {e.start: e for e in ents}
         pos = {e.start: k for k, e in enumerate(ents)}
-        proposes: list[tuple[Span, str]] = []
+        # (tier, span, rule id): what the paper may propose, and what it uses
+        proposes: list[tuple[int, Span, str]] = []
         uses: list[tuple[Span, str]] = []
+        if title is not None:
+            proposes.append((_TITLE, title, self.title_rid))
 
-        # the title: "Name: what it does"
-        if ents and ents[0].start == 0 and ents[0].end < len(doc) and doc[ents[0].end].text == ":":
-            proposes.append((ents[0], "link.proposes.title"))
         ends = self._cue_ends
         # a cue links the first mention within its window after it, so only the tokens at most the
         # widest window before a mention can be cues that link anything: the rest are not read
         reach = self._max_window
         near = sorted({i for e in ents for i in range(max(0, e.start - reach), e.start)})
         cue_at = [k for k in near if lower[k] in ends]
-        sent_starts = {a for a, _ in sentence_bounds(doc)} if cue_at and doc.has_annotation("SENT_START") else set()
         for i in cue_at:
-            for index, out in ((self.propose_cues, proposes), (self.use_cues, uses)):
+            for index, is_use in ((self.propose_cues, False), (self.use_cues, True)):
                 if lower[i] not in index.by_last:
                     continue
                 cue = index.match(lower, i)
@@ -145,8 +254,17 @@ class PaperLinker:
                     continue
                 _, rid, window, blockers = cue
                 span = self._first_after(lower, sent_starts, starts, i + 1, window, blockers)
-                if span is not None:
-                    out.extend((s, rid) for s in (self._listed(lower, ents, pos, span) if out is uses else [span]))
+                if span is None:
+                    continue
+                if is_use:
+                    uses.extend((s, rid) for s in self._listed(lower, ents, pos, span))
+                elif self._is_object(lower, i + 1, span):
+                    proposes.append((_DIRECT if span.start - i <= 4 else _WEAK, span, rid))
+                else:
+                    # "an advanced RAG framework": the paper builds on the name, the thing is the phrase
+                    uses.append((span, rid.replace("proposes", "uses")))
+        used_by_cue = {s.start for s, _ in uses}
+        proposes.extend(self._named_by_cue(doc, texts, lower, spaces, sent_starts, starts, taken, new))
         for e in ents:
             # only the cues that start with the token after the mention can match (list order kept)
             if self._any_appositive is not None:
@@ -156,7 +274,9 @@ class PaperLinker:
             for cue, rid in cues:
                 n = len(cue)
                 if tuple(lower[e.end : e.end + n]) == cue:
-                    proposes.append((e, rid))
+                    if e.start not in used_by_cue and not self._known(e) \
+                            and (e.start == 0 or lower[e.start - 1] not in self.not_before_appositive):
+                        proposes.append((_WEAK, e, rid))
                     break
         if Doc.has_extension("kg_relations"):
             for head, tail, label, _ in doc._.kg_relations or ():
@@ -164,28 +284,7 @@ class PaperLinker:
                     role, rid = self.relation_roles[label]
                     uses.append((tail if role == "tail" else head, rid))
 
-        links: list[tuple[str, Span, str]] = []
-        proposed: set[str] = set()
-        defined = {long.start for _, long, _ in (doc._.kg_aliases or ())} if Doc.has_extension("kg_aliases") else set()
-        for span, rid in sorted(proposes, key=lambda x: x[0].start):
-            key = span.text.lower()
-            if key in proposed:
-                continue
-            if not any(c.isalpha() for c in span.text):
-                continue  # "we present our results in Table 6": a number is never what a paper introduces
-            if not _named(span) and span.start not in defined:
-                # "we develop a random forest algorithm": a known family used, not a new thing
-                uses.append((span, rid.replace("proposes", "uses")))
-                continue
-            if len(proposed) >= self.max_proposes:
-                break
-            proposed.add(key)
-            links.append(("proposes", span, rid))
-        # an acronym defined for a proposed long form is proposed too ("Deterministic World Model (DWM)")
-        if Doc.has_extension("kg_aliases"):
-            for short, long, _ in doc._.kg_aliases or ():
-                if long.text.lower() in proposed and short.text.lower() not in proposed:
-                    proposed.add(short.text.lower())
+        links, proposed = self._choose(doc, proposes, uses, title)
         used: set[int] = set()
         for span, rid in sorted(uses, key=lambda x: x[0].start):
             if span.text.lower() in proposed or span.start in used:
@@ -195,8 +294,371 @@ class PaperLinker:
         for e in all_ents:
             if e.label_ == "Organization":
                 links.append(("affiliated_with", e, e.id_ or "org"))
+        if new:
+            doc.ents = sorted(all_ents + new, key=lambda e: e.start)
         doc._.kg_links = links
         return doc
+
+    def _choose(self, doc: Doc, proposes: list[tuple[int, Span, str]], uses: list[tuple[Span, str]],
+                title: Span | None) -> tuple[list[tuple[str, Span, str]], set[str]]:
+        """Pick at most ``max_proposes`` proposals, strongest and earliest first; the rest that are
+        names the paper only builds on go to ``uses``. Returns the links and the proposed texts
+        (lower case, with the acronyms defined for them)."""
+        aliases = doc._.kg_aliases or () if Doc.has_extension("kg_aliases") else ()
+        defined = {long.start for _, long, _ in aliases}
+        # an acronym and its long form are one thing: both map to the long form's text
+        same: dict[str, str] = {}
+        for short, long, _ in aliases:
+            same[short.text.lower()] = long.text.lower()
+        title_key = title.text.lower() if title is not None else None
+        links: list[tuple[str, Span, str]] = []
+        proposed: set[str] = set()
+        for tier, span, rid in sorted(proposes, key=lambda x: (x[0], x[1].start)):
+            key = span.text.lower()
+            group = same.get(key, key)
+            if key in proposed or group in proposed:
+                continue
+            if not any(c.isalpha() for c in span.text):
+                continue  # "we present our results in Table 6": a number is never what a paper introduces
+            if tier == _WEAK and (span.label_ == "Task" or self._known(span)):
+                # a task is studied, and a known name is built on; a paper names the task or the
+                # well-known model it introduces directly ("we present X", "called X")
+                continue
+            if title_key is not None and tier > _TITLE and (key.startswith(title_key + " ") or key.startswith(title_key + "-")):
+                continue  # "LaVi" in the title, "LaVi-7B" in the abstract: one thing
+            if tier != _TITLE and not rid.startswith("link.proposes.named") and not _named(span) \
+                    and span.start not in defined:
+                # "we develop a random forest algorithm": a known family used, not a new thing
+                uses.append((span, rid.replace("proposes", "uses")))
+                continue
+            if len(links) >= self.max_proposes or (title is not None and tier == _WEAK):
+                continue  # the title names the paper's thing: a second one must be named as directly
+            proposed.update({key, group})
+            links.append(("proposes", span, rid))
+        # an acronym defined for a proposed long form is proposed too ("Deterministic World Model (DWM)")
+        for short, long, _ in aliases:
+            if long.text.lower() in proposed:
+                proposed.add(short.text.lower())
+        return links, proposed
+
+    # ------------------------------------------------------------------ the title
+    @staticmethod
+    def _title_end(texts: list[str]) -> int:
+        """The token that ends the title (the blank line after it), or 0 where the text has no title."""
+        for k in range(min(len(texts), 96)):
+            if texts[k].count("\n") >= 2 and not texts[k].strip():
+                return k
+        return 0
+
+    def _title_name(self, doc: Doc, texts: list[str], lower: list[str], spaces: list[int], ents: list[Span],
+                    taken: bytearray, title_end: int, new: list[Span]) -> Span | None:
+        """The name before the title's colon ("Arena: A Toolkit for ..."), as a mention, or None.
+
+        A name that is no mention yet is added to ``new``, with its later uses in the abstract.
+        """
+        if title_end > self.title_max_tokens:
+            return None
+        colon = next((k for k in range(title_end) if texts[k] == ":"), None)
+        if not colon or any(texts[k] in ("?", "!") for k in range(colon)):
+            return None
+        words = self._words(texts, spaces, 0, colon, self.title_max_words + 1)
+        if not words or words[-1][1] != colon or len(words) > self.title_max_words:
+            return None
+        ws = ["".join(texts[a:b]) for a, b in words]
+        if not _capitalised(ws[0]) or not _capitalised(ws[-1]) or ws[0].lower() in self.not_first \
+                or " ".join(ws).lower() in self.generic or ws[0].lower() in self.generic:
+            return None
+        if any(not _capitalised(w) and w.lower() not in self.connectors for w in ws):
+            return None
+        head, kind = self._description_head(lower, colon + 1, title_end)
+        shouting = sum(c.isupper() for c in doc.text[: doc[title_end].idx]) > 0.6 * max(1, sum(
+            c.isalpha() for c in doc.text[: doc[title_end].idx]))
+        strong = len(ws) == 1 and _distinctive(ws[0]) and not shouting
+        initials = self._initials_match(ws, texts, colon + 1, title_end) if len(ws) == 1 else False
+        if head in self.topic_heads and not initials:
+            return None  # "X: A Survey", "ChatGPT: An Empirical Study": the paper is about X
+        same = [e for e in ents if e.start < colon and e.end > 0]
+        if same:
+            e = same[0]
+            if len(same) > 1 or e.start != 0 or e.end != colon or e.label_ not in _LINKABLE:
+                return None  # the name holds a mention of something else ("Vision GNN")
+            if e.id_.startswith("lex."):
+                # a known name before the colon is more often studied than introduced
+                return e if kind is not None else None
+            if e.label_ == "Task" and not strong:
+                return None
+            if strong or kind is not None or initials or self._recurs(texts, spaces, 0, colon, title_end + 1):
+                return e
+            return None
+        if not (strong or kind is not None or initials or self._recurs(texts, spaces, 0, colon, title_end + 1)):
+            return None
+        label = kind or "Method"
+        span = Span(doc, 0, colon, label=label, span_id="link.name.title")
+        new.append(span)
+        taken[0:colon] = b"\x01" * colon
+        self._add_uses(doc, texts, spaces, taken, new, title_end + 1, label)
+        return span
+
+    def _description_head(self, lower: list[str], i: int, end: int) -> tuple[str | None, str | None]:
+        """The head noun of the description that starts at token ``i`` ("A Toolkit for ..." -> toolkit)
+        and the kind it gives (None where no head rule names it)."""
+        if i < end and lower[i].endswith("ing"):
+            return None, None  # "X: Evaluating LLMs as Agents" says what the paper does, not what X is
+        j = i
+        while j < end and j - i < 10 and lower[j] not in self.description_stops and lower[j] not in _PUNCT:
+            j += 1
+        if j == i:
+            return None, None
+        head = lower[j - 1]
+        for n in range(min(self._head_len, j - i), 0, -1):
+            got = self.heads.get(tuple(lower[j - n : j]))
+            if got is not None:
+                return head, got[0]
+        if head.endswith("s") and (head[:-1],) in self.heads:
+            return head, self.heads[(head[:-1],)][0]
+        return head, None
+
+    def _initials_match(self, ws: list[str], texts: list[str], i: int, end: int) -> bool:
+        """Whether a one-word acronym before the colon spells the capitalised words after it
+        ("HEMM: Holistic Evaluation of Multimodal Foundation Models"), letters in order, first to first."""
+        letters = [c for c in ws[0] if c.isalpha()]
+        if not (2 <= len(letters) <= 10) or not all(c.isupper() for c in letters):
+            return False
+        caps = [t[0] for t in texts[i:end] if t[:1].isupper()]
+        if not caps or caps[0] != letters[0]:
+            return False
+        k = 0
+        for c in caps:
+            if k < len(letters) and c == letters[k]:
+                k += 1
+        return k == len(letters)
+
+    def _recurs(self, texts: list[str], spaces: list[int], a: int, b: int, i: int) -> bool:
+        """Whether tokens ``a:b`` occur again, as the same words with the same case, from token ``i`` on."""
+        return next(self._occurrences(texts, spaces, a, b, i), None) is not None
+
+    @staticmethod
+    def _occurrences(texts: list[str], spaces: list[int], a: int, b: int, i: int):
+        """Start tokens from ``i`` on where tokens ``a:b`` occur again as whole words."""
+        name, n, first = texts[a:b], b - a, texts[a]
+        for k in range(i, len(texts) - n + 1):
+            if texts[k] != first or texts[k : k + n] != name:
+                continue
+            # a whole word: no letters glued before or after ("Arena" is not in "Arenas" or "Arena-based")
+            if k > 0 and not spaces[k - 1] and texts[k - 1] not in _PUNCT and not texts[k - 1].isspace():
+                continue
+            if k + n < len(texts) and not spaces[k + n - 1] and texts[k + n] not in _PUNCT and not texts[k + n].isspace():
+                continue
+            yield k
+
+    def _add_uses(self, doc: Doc, texts: list[str], spaces: list[int], taken: bytearray, new: list[Span],
+                  i: int, label: str) -> None:
+        """Tag the later uses of the newest name in ``new`` from token ``i`` on, where no mention is."""
+        a, b = new[-1].start, new[-1].end
+        for k in self._occurrences(texts, spaces, a, b, i):
+            if not any(taken[k : k + b - a]):
+                new.append(Span(doc, k, k + b - a, label=label, span_id=new[-1].id_))
+                taken[k : k + b - a] = b"\x01" * (b - a)
+
+    # ------------------------------------------------------------------ the abstract
+    def _words(self, texts: list[str], spaces: list[int], i: int, end: int, most: int) -> list[tuple[int, int]]:
+        """Up to ``most`` words from token ``i`` (a word: tokens with no space between, "LD-ZNet"),
+        stopping at punctuation or ``end``."""
+        out: list[tuple[int, int]] = []
+        j = i
+        while j < end and len(out) < most and texts[j] not in _PUNCT and not texts[j].isspace():
+            k = j + 1
+            while k < end and k - j < _MAX_WORD_TOKENS and not spaces[k - 1] and texts[k] not in _PUNCT \
+                    and not texts[k].isspace():
+                k += 1
+            out.append((j, k))
+            if k < end and not spaces[k - 1]:
+                break  # punctuation right after the word ends the run
+            j = k
+        return out
+
+    def _name_at(self, texts: list[str], spaces: list[int], i: int, end: int, lower_ok: bool) -> int | None:
+        """End token of a name that starts at token ``i``: capitalised words (connectors such as "of"
+        between them), at most five; or, with ``lower_ok``, one lower-case word that ends the phrase."""
+        words = self._words(texts, spaces, i, end, 6)
+        if not words:
+            return None
+        first = "".join(texts[words[0][0] : words[0][1]])
+        if not _capitalised(first):
+            if not lower_ok or not any(c.isalpha() for c in first):
+                return None
+            nxt = words[0][1]
+            # "called micro-attention, which": one word, then the phrase ends
+            if len(words) > 1 and texts[nxt].lower() not in self.np_ends:
+                return None
+            return nxt
+        out = words[0][1]
+        k = 1
+        while k < len(words) and k < 5:
+            w = "".join(texts[words[k][0] : words[k][1]])
+            if _capitalised(w):
+                out = words[k][1]
+            elif not (w.lower() in self.connectors and k + 1 < len(words)
+                      and _capitalised("".join(texts[words[k + 1][0] : words[k + 1][1]]))):
+                break
+            k += 1
+        return out
+
+    def _named_by_cue(self, doc: Doc, texts: list[str], lower: list[str], spaces: list[int], sent_starts: set[int],
+                      starts: dict[int, Span], taken: bytearray, new: list[Span]) -> list[tuple[int, Span, str]]:
+        """Names given by a naming cue in a sentence where the paper introduces something
+        ("we propose a method, called X"; "we call it X")."""
+        out: list[tuple[int, Span, str]] = []
+        n = len(lower)
+        ends = self._naming_ends
+        for i in range(n):
+            if lower[i] not in ends:
+                continue
+            cue = self.naming_cues.match(lower, i)
+            if cue is None:
+                continue
+            toks, rid, skip, flags = cue
+            first = i - len(toks) + 1
+            if "lead" in flags and first != 0 and first not in sent_starts:
+                continue
+            anchored = "anchored" not in flags or self._anchored(lower, sent_starts, first)
+            j = i + 1
+            kind = None
+            # "we call this approach X": a few words that point at the thing before the name
+            for _ in range(skip):
+                if j < n and j not in starts and (lower[j] in self.pointers or (lower[j],) in self.heads):
+                    kind = self.heads[(lower[j],)][0] if (lower[j],) in self.heads else kind
+                    j += 1
+            if j < n and lower[j] == "the" and not skip:
+                j += 1  # "called the X"
+            if j >= n or lower[j] in ("a", "an") or j in sent_starts:
+                continue  # "called a Region Proposal Network": a kind of thing, not a name
+            sent_end = next((k for k in range(j + 1, min(n, j + 40)) if k in sent_starts), min(n, j + 40))
+            if texts[j] in _QUOTES:
+                # 'called "Activation Replay"', 'which we call "reason for future"': the quotes say where it ends
+                close = next((k for k in range(j + 1, min(sent_end, j + 14)) if texts[k] in _QUOTES), None)
+                if close is None or close == j + 1:
+                    continue
+                j, end = j + 1, close
+                # 'we call this approach "leave-one-out" training': the quoted words modify a longer name
+                if not any(c.isalpha() for c in texts[j]) or not self._ends_phrase(lower, close + 1):
+                    continue
+            elif j in starts:
+                end = starts[j].end
+            else:
+                # a lower-case word is a name only right after "called" ("we refer to it as the hybrid
+                # internal embedding" describes; "called micro-attention" names)
+                end = self._name_at(texts, spaces, j, sent_end, lower_ok=not skip)
+                if end is None:
+                    continue
+            # "a method called X is introduced": the propose cue may follow the name
+            if not anchored and not self._anchored_after(lower, sent_starts, end):
+                continue
+            if j in starts and starts[j].end == end:
+                out.append((_DIRECT, starts[j], rid))
+                continue
+            if any(taken[j:end]):
+                continue
+            kind = kind or self._kind_before(lower, first)
+            if kind is None and not any(c.isupper() or c.isdigit() for t in texts[j:end] for c in t):
+                # a lower-case name counts where the paper says what kind of thing it names
+                # ("a lightweight attention variant, called micro-attention"), not for a
+                # phenomenon ("a type of overfitting that we call 'data-copying'")
+                continue
+            span = Span(doc, j, end, label=kind or "Method", span_id="link.name.cue")
+            new.append(span)
+            taken[j:end] = b"\x01" * (end - j)
+            out.append((_DIRECT, span, rid))
+        return out
+
+    def _coined_after_cue(self, doc: Doc, texts: list[str], lower: list[str], spaces: list[int],
+                          sent_starts: set[int], taken: bytearray, new: list[Span]) -> None:
+        """Add to ``new`` a coined name that no component tagged, right after a propose cue
+        ("we propose LogicCBM, a ..."): one word shaped like a name ("LogicCBM", "X2Former") that
+        ends its phrase. Typed by the appositive after it (", a benchmark ...") or Method."""
+        n = len(lower)
+        for i in range(n - 1):
+            if lower[i] not in self.propose_cues.by_last or self.propose_cues.match(lower, i) is None:
+                continue
+            j = i + 2 if lower[i + 1] == "the" else i + 1
+            if j >= n or taken[j] or j in sent_starts:
+                continue
+            words = self._words(texts, spaces, j, min(n, j + _MAX_WORD_TOKENS), 1)
+            if not words:
+                continue
+            end = words[0][1]
+            word = "".join(texts[j:end])
+            # "GPT-4-based", "BERT-style": a name used as a modifier, not a new name
+            if not _distinctive(word) or (end - j > 1 and texts[end - 2] == "-" and texts[end - 1].islower()):
+                continue
+            if not self._ends_phrase(lower, end):
+                continue
+            if any(taken[j:end]):
+                continue
+            kind = None
+            if end + 1 < n and texts[end] == "," and lower[end + 1] in ("a", "an", "the"):
+                stop = next((k for k in range(end + 1, min(n, end + 14)) if k in sent_starts), min(n, end + 14))
+                kind = self._description_head(lower, end + 1, stop)[1]
+            new.append(Span(doc, j, end, label=kind or "Method", span_id="link.name.cue"))
+            taken[j:end] = b"\x01" * (end - j)
+
+    def _anchored_after(self, lower: list[str], sent_starts: set[int], end: int) -> bool:
+        """Whether a propose cue ends within a few tokens after a name ("called X is introduced")."""
+        for k in range(end, min(len(lower), end + 5)):
+            if k > end and k in sent_starts:
+                return False
+            if lower[k] in self.propose_cues.by_last and self.propose_cues.match(lower, k) is not None:
+                return True
+        return False
+
+    def _anchored(self, lower: list[str], sent_starts: set[int], i: int) -> bool:
+        """Whether the naming cue at token ``i`` names the paper's own thing: a propose cue ends
+        earlier in its sentence ("we design an algorithm named X"), or "our" opens the phrase
+        just before it ("our method, called X")."""
+        for k in range(i - 1, max(-1, i - 40), -1):
+            if k + 1 in sent_starts and k + 1 < i:
+                break
+            if lower[k] in self.propose_cues.by_last and self.propose_cues.match(lower, k) is not None:
+                return True
+            if lower[k] == "our" and i - k <= 5:
+                return True
+        return False
+
+    def _kind_before(self, lower: list[str], i: int) -> str | None:
+        """The kind named by the head noun just before token ``i`` ("a benchmark, called X" -> Dataset)."""
+        j = i
+        while j > 0 and lower[j - 1] in (",", "which", "is", "we", "that"):
+            j -= 1
+        for n in range(min(self._head_len, j), 0, -1):
+            got = self.heads.get(tuple(lower[j - n : j]))
+            if got is not None:
+                return got[0]
+        return None
+
+    def _is_object(self, lower: list[str], i: int, span: Span) -> bool:
+        """Whether a mention after a propose cue (that ends before token ``i``) is the thing proposed,
+        not a modifier of a longer phrase ("an advanced RAG framework", "causal de Finetti theorems")."""
+        k = span.end
+        if k < len(lower) and (lower[k],) in self.heads:
+            # "the DYNAMICQA dataset" names the dataset; "a (new) GAN model" is a kind built on GAN
+            return not any(w in ("a", "an") for w in lower[i : span.start])
+        return self._ends_phrase(lower, k)
+
+    def _ends_phrase(self, lower: list[str], k: int) -> bool:
+        """Whether a name that ends before token ``k`` ends its noun phrase: punctuation, a function
+        word or a verb follows, not a noun that the name modifies ("de Finetti theorems",
+        "Transformer distillation", "RAG framework")."""
+        if k >= len(lower):
+            return True
+        word = lower[k]
+        if not word.isalpha() or word in self.np_ends or word.endswith("ly"):
+            return True
+        return (word,) not in self.heads and not word.endswith(self.noun_suffixes)
+
+    @staticmethod
+    def _known(span: Span) -> bool:
+        """A name from a curated lexicon: something broadly known, so rarely what a paper introduces."""
+        return span.id_.startswith("lex.")
 
     @staticmethod
     def _first_after(lower: list[str], sent_starts: set[int], starts: dict[int, Span], i: int, window: int,
@@ -226,7 +688,7 @@ class PaperLinker:
 
 @Language.factory(
     "kg_links",
-    assigns=["doc._.kg_links"],
+    assigns=["doc._.kg_links", "doc.ents"],
     requires=["doc.ents"],
     default_config={"rules_file": "links.jsonl", "rules_dir": "", "max_proposes": 2},
 )
