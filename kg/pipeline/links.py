@@ -35,12 +35,15 @@ Cue phrases, head nouns and word lists are data in rules/links.jsonl.
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import RuleError
 from ..resources import rules_path
 from .rules import read_stage_rules
+from .candidates import candidate_records
 from .doctokens import sentence_bounds, token_lower, token_spaces, token_texts
 
 __all__ = ["PaperLinker", "make_links"]
@@ -52,6 +55,7 @@ _LIST_JOINERS = frozenset({",", "and", "or", "&", "as", "well", "the", "(", ")"}
 _MAX_LISTED = 32
 #: tokens that end a word even when no space comes before them ("Arena," "LD-ZNet:")
 _PUNCT = frozenset(",:;.()[]{}\"'?!“”‘’«»")
+_ALNUM = re.compile(r"[^\W_]+")
 #: quotation marks around a name ('called "X"')
 _QUOTES = frozenset({'"', "“", "”", "'", "‘", "’"})
 #: most tokens in one word ("LD-ZNet" is three), so reading a word is bounded on any input
@@ -94,7 +98,13 @@ class _CueIndex:
                 n = len(cue[0])
                 if i + 1 >= n and tuple(lower[i + 1 - n : i + 1]) == cue[0]:
                     return cue
-        return self._single.get(lower[i])  # no longer cue matched
+        single = self._single.get(lower[i])  # no longer cue matched
+        if single is None and i >= 2 and lower[i - 2] == "we" and lower[i - 1].endswith("ly") and lower[i - 1].isalpha():
+            # "we innovatively propose": an adverb inside a "we ..." cue (not "the recently proposed")
+            for cue in self._by_pair.get((lower[i - 2], lower[i]), ()):
+                if len(cue[0]) == 2:
+                    return cue
+        return single
 
 
 def _named(span: Span) -> bool:
@@ -106,6 +116,17 @@ def _named(span: Span) -> bool:
     # a capital that only starts a sentence ("Random forests ...") does not make a name
     text = span.text[1:] if span.start == span.sent.start else span.text
     return any(c.isupper() or c.isdigit() for c in text)
+
+
+def _words_of(text: str) -> list[str]:
+    """The runs of letters and digits in ``text`` ("\\texttt{CASS}" -> ["texttt", "cass"])."""
+    return _ALNUM.findall(text.lower())
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    """Whether ``part`` occurs in ``words`` as consecutive items."""
+    n = len(part)
+    return any(words[k : k + n] == part for k in range(len(words) - n + 1))
 
 
 def _capitalised(word: str) -> bool:
@@ -154,6 +175,8 @@ class PaperLinker:
         self.noun_suffixes: tuple[str, ...] = ()
         self.pointers: frozenset[str] = frozenset()
         self.not_before_appositive: frozenset[str] = frozenset()
+        self.famous: tuple[str, ...] = ()
+        self.title_suffixes: list[tuple[str, ...]] = []
         self.title_rid = "link.proposes.title"
         self.title_max_words = 4
         self.title_max_tokens = 64
@@ -192,6 +215,8 @@ class PaperLinker:
                 self.generic |= frozenset(w.lower() for w in t.get("generic", ()))
                 self.not_first |= frozenset(w.lower() for w in t.get("not_first", ()))
                 self.topic_heads |= frozenset(w.lower() for w in t.get("topic_heads", ()))
+                self.famous += tuple(t.get("famous_rules", ()))
+                self.title_suffixes += [toks(x) for x in t.get("suffixes", ())]
             self.connectors |= frozenset(w.lower() for w in p.get("connectors", ()))
             self.description_stops |= frozenset(w.lower() for w in p.get("description_stops", ()))
             self.np_ends |= frozenset(w.lower() for w in p.get("np_ends", ()))
@@ -222,6 +247,11 @@ class PaperLinker:
         taken = bytearray(len(doc))
         for e in all_ents:
             taken[e.start : e.end] = b"\x01" * (e.end - e.start)
+        # the tokens a curated lexicon names: broadly known things
+        known: set = {(a, b) for a, b, _, rid in candidate_records(doc) if rid.startswith("lex.")}
+        if Doc.has_extension("kg_aliases"):
+            # an acronym of a known long form is known too ("active learning (AL)" ... "our AL framework")
+            known.update(short.text.lower() for short, long, _ in doc._.kg_aliases or () if (long.start, long.end) in known)
         title_end = self._title_end(texts)
         title = self._title_name(doc, texts, lower, spaces, all_ents, taken, title_end, new) if title_end else None
         has_sents = doc.has_annotation("SENT_START")
@@ -238,6 +268,8 @@ class PaperLinker:
         uses: list[tuple[Span, str]] = []
         if title is not None:
             proposes.append((_TITLE, title, self.title_rid))
+        if title_end:
+            proposes.extend(self._title_long_forms(doc, texts, lower, sent_starts, title_end, starts, known))
 
         ends = self._cue_ends
         # a cue links the first mention within its window after it, so only the tokens at most the
@@ -274,7 +306,7 @@ class PaperLinker:
             for cue, rid in cues:
                 n = len(cue)
                 if tuple(lower[e.end : e.end + n]) == cue:
-                    if e.start not in used_by_cue and not self._known(e) \
+                    if e.start not in used_by_cue and not self._known(e, known) \
                             and (e.start == 0 or lower[e.start - 1] not in self.not_before_appositive):
                         proposes.append((_WEAK, e, rid))
                     break
@@ -284,7 +316,7 @@ class PaperLinker:
                     role, rid = self.relation_roles[label]
                     uses.append((tail if role == "tail" else head, rid))
 
-        links, proposed = self._choose(doc, proposes, uses, title)
+        links, proposed = self._choose(doc, lower, proposes, uses, title, known)
         used: set[int] = set()
         for span, rid in sorted(uses, key=lambda x: x[0].start):
             if span.text.lower() in proposed or span.start in used:
@@ -299,18 +331,21 @@ class PaperLinker:
         doc._.kg_links = links
         return doc
 
-    def _choose(self, doc: Doc, proposes: list[tuple[int, Span, str]], uses: list[tuple[Span, str]],
-                title: Span | None) -> tuple[list[tuple[str, Span, str]], set[str]]:
+    def _choose(self, doc: Doc, lower: list[str], proposes: list[tuple[int, Span, str]], uses: list[tuple[Span, str]],
+                title: Span | None, known: set) -> tuple[list[tuple[str, Span, str]], set[str]]:
         """Pick at most ``max_proposes`` proposals, strongest and earliest first; the rest that are
-        names the paper only builds on go to ``uses``. Returns the links and the proposed texts
-        (lower case, with the acronyms defined for them)."""
+        names the paper only builds on go to ``uses``. ``known``: the (start, end) tokens of lexicon
+        names. Returns the links and the proposed texts (lower case, with the acronyms defined for them)."""
         aliases = doc._.kg_aliases or () if Doc.has_extension("kg_aliases") else ()
         defined = {long.start for _, long, _ in aliases}
         # an acronym and its long form are one thing: both map to the long form's text
         same: dict[str, str] = {}
+        longs: dict[str, str] = {}  # an acronym's long form as written: "al" -> "active learning"
         for short, long, _ in aliases:
             same[short.text.lower()] = long.text.lower()
+            longs[short.text.lower()] = long.text
         title_key = title.text.lower() if title is not None else None
+        title_words = _words_of(title_key) if title_key else []
         links: list[tuple[str, Span, str]] = []
         proposed: set[str] = set()
         for tier, span, rid in sorted(proposes, key=lambda x: (x[0], x[1].start)):
@@ -320,12 +355,19 @@ class PaperLinker:
                 continue
             if not any(c.isalpha() for c in span.text):
                 continue  # "we present our results in Table 6": a number is never what a paper introduces
-            if tier == _WEAK and (span.label_ == "Task" or self._known(span)):
-                # a task is studied, and a known name is built on; a paper names the task or the
-                # well-known model it introduces directly ("we present X", "called X")
+            if tier == _WEAK and span.label_ == "Task":
+                continue  # a task is studied; a paper names the task it introduces ("called X")
+            if tier != _TITLE and not rid.startswith("link.proposes.named") and self._known(span, known) \
+                    and (lower[span.start - 1] in ("a", "an")
+                         or not any(_distinctive(w) for w in longs.get(key, span.text).split())):
+                # "a novel Deep Reinforcement Learning (DRL) algorithm", "a novel Mean Teacher + ...",
+                # "we develop a Graph-CNN": a known technique called by its plain words, or one of a
+                # known kind, is what the paper builds on (a coined name such as "TraDeS" may be in
+                # a lexicon because this very paper introduced it)
+                uses.append((span, rid.replace("proposes", "uses")))
                 continue
-            if title_key is not None and tier > _TITLE and (key.startswith(title_key + " ") or key.startswith(title_key + "-")):
-                continue  # "LaVi" in the title, "LaVi-7B" in the abstract: one thing
+            if title_words and tier > _TITLE and _contains(_words_of(key), title_words):
+                continue  # "LaVi" in the title, "LaVi-7B" or "\\texttt{LaVi}" in the abstract: one thing
             if tier != _TITLE and not rid.startswith("link.proposes.named") and not _named(span) \
                     and span.start not in defined:
                 # "we develop a random forest algorithm": a known family used, not a new thing
@@ -359,22 +401,31 @@ class PaperLinker:
         if title_end > self.title_max_tokens:
             return None
         colon = next((k for k in range(title_end) if texts[k] == ":"), None)
+        desc = colon + 1 if colon else title_end
+        if not colon:
+            # "Arctic-Extract Technical Report": the name before a suffix that says what the paper is
+            colon = next((title_end - len(suf) for suf in self.title_suffixes
+                          if len(suf) < title_end and tuple(lower[title_end - len(suf) : title_end]) == suf), None)
         if not colon or any(texts[k] in ("?", "!") for k in range(colon)):
             return None
         words = self._words(texts, spaces, 0, colon, self.title_max_words + 1)
         if not words or words[-1][1] != colon or len(words) > self.title_max_words:
             return None
         ws = ["".join(texts[a:b]) for a, b in words]
-        if not _capitalised(ws[0]) or not _capitalised(ws[-1]) or ws[0].lower() in self.not_first \
-                or " ".join(ws).lower() in self.generic or ws[0].lower() in self.generic:
+        if ws[0].lower() in self.not_first or " ".join(ws).lower() in self.generic or ws[0].lower() in self.generic:
             return None
-        if any(not _capitalised(w) and w.lower() not in self.connectors for w in ws):
+        # "rlpyt: A Research Code Base": one lower-case word is a name if the title or abstract says so
+        lower_name = len(ws) == 1 and ws[0].islower() and any(c.isalpha() for c in ws[0])
+        if not lower_name and (not _capitalised(ws[0]) or not _capitalised(ws[-1])
+                               or any(not _capitalised(w) and w.lower() not in self.connectors for w in ws)):
             return None
-        head, kind = self._description_head(lower, colon + 1, title_end)
+        if len(ws) > 1 and ws[0].lower().endswith("ing"):
+            return None  # "Standardising the NLP Workflow: ...", "Talking Heads: ...": a phrase, not a name
+        head, kind = self._description_head(lower, desc, title_end)
         shouting = sum(c.isupper() for c in doc.text[: doc[title_end].idx]) > 0.6 * max(1, sum(
             c.isalpha() for c in doc.text[: doc[title_end].idx]))
         strong = len(ws) == 1 and _distinctive(ws[0]) and not shouting
-        initials = self._initials_match(ws, texts, colon + 1, title_end) if len(ws) == 1 else False
+        initials = self._initials_match(ws, texts, desc, title_end) if len(ws) == 1 else False
         if head in self.topic_heads and not initials:
             return None  # "X: A Survey", "ChatGPT: An Empirical Study": the paper is about X
         same = [e for e in ents if e.start < colon and e.end > 0]
@@ -382,8 +433,10 @@ class PaperLinker:
             e = same[0]
             if len(same) > 1 or e.start != 0 or e.end != colon or e.label_ not in _LINKABLE:
                 return None  # the name holds a mention of something else ("Vision GNN")
-            if e.id_.startswith("lex."):
-                # a known name before the colon is more often studied than introduced
+            if e.id_.startswith(self.famous) or (e.id_.startswith("lex.") and not strong):
+                # a famous model or a plain known term before the colon is more often studied than
+                # introduced ("ChatGPT: ..."); a coined name that a paper-derived list holds is
+                # most likely this paper's ("MSSRNet: ...")
                 return e if kind is not None else None
             if e.label_ == "Task" and not strong:
                 return None
@@ -399,6 +452,39 @@ class PaperLinker:
         self._add_uses(doc, texts, spaces, taken, new, title_end + 1, label)
         return span
 
+    def _title_long_forms(self, doc: Doc, texts: list[str], lower: list[str], sent_starts: set[int], title_end: int,
+                          starts: dict[int, Span], known: set) -> list[tuple[int, Span, str]]:
+        """Long forms of acronyms the abstract defines that the title names ("Hierarchical Graph
+        Capsule Network" ... "we propose hierarchical graph capsule network (HGCN)") in a sentence
+        where the paper introduces something: the paper's own thing, unless it is a task or a known
+        technique ("we propose a Convolutional Neural Network (CNN) for ...")."""
+        if not Doc.has_extension("kg_aliases") or not doc._.kg_aliases:
+            return []
+        title_words = _words_of(" ".join(texts[:title_end]))
+        out = []
+        for _, long, _ in doc._.kg_aliases:
+            span = starts.get(long.start)
+            if span is None or span.end != long.end or span.start <= title_end or span.label_ == "Task":
+                continue
+            words = _words_of(span.text)
+            if len(words) < 2 or not _contains(title_words, words):
+                continue
+            if self._known(span, known) and not any(_distinctive(w) for w in span.text.split()):
+                continue
+            if not self._cue_before(lower, sent_starts, span.start):
+                continue  # "Neural architecture search (NAS) has shown ...": the field, not the paper's
+            out.append((_TITLE, span, self.title_rid + "_acronym"))
+        return out
+
+    def _cue_before(self, lower: list[str], sent_starts: set[int], i: int) -> bool:
+        """Whether a propose cue ends before token ``i`` in its sentence (at most 60 tokens back)."""
+        for k in range(i - 1, max(-1, i - 60), -1):
+            if lower[k] in self.propose_cues.by_last and self.propose_cues.match(lower, k) is not None:
+                return True
+            if k in sent_starts:
+                break
+        return False
+
     def _description_head(self, lower: list[str], i: int, end: int) -> tuple[str | None, str | None]:
         """The head noun of the description that starts at token ``i`` ("A Toolkit for ..." -> toolkit)
         and the kind it gives (None where no head rule names it)."""
@@ -409,14 +495,16 @@ class PaperLinker:
             j += 1
         if j == i:
             return None, None
-        head = lower[j - 1]
-        for n in range(min(self._head_len, j - i), 0, -1):
-            got = self.heads.get(tuple(lower[j - n : j]))
-            if got is not None:
-                return head, got[0]
-        if head.endswith("s") and (head[:-1],) in self.heads:
-            return head, self.heads[(head[:-1],)][0]
-        return head, None
+        # the kind comes from the last head noun ("X-Embodied Foundation Model Technical Report" -> Model)
+        for k in range(j, i, -1):
+            for n in range(min(self._head_len, k - i), 0, -1):
+                got = self.heads.get(tuple(lower[k - n : k]))
+                if got is not None:
+                    return lower[j - 1], got[0]
+            word = lower[k - 1]
+            if word.endswith("s") and (word[:-1],) in self.heads:
+                return lower[j - 1], self.heads[(word[:-1],)][0]
+        return lower[j - 1], None
 
     def _initials_match(self, ws: list[str], texts: list[str], i: int, end: int) -> bool:
         """Whether a one-word acronym before the colon spells the capitalised words after it
@@ -545,6 +633,10 @@ class PaperLinker:
                     continue
             elif j in starts:
                 end = starts[j].end
+                # "called Bag of Color Features (BoCF)" with only "Bag" tagged: not that mention
+                longer = self._name_at(texts, spaces, j, sent_end, lower_ok=False)
+                if longer is not None and longer > end:
+                    continue
             else:
                 # a lower-case word is a name only right after "called" ("we refer to it as the hybrid
                 # internal embedding" describes; "called micro-attention" names)
@@ -613,15 +705,21 @@ class PaperLinker:
 
     def _anchored(self, lower: list[str], sent_starts: set[int], i: int) -> bool:
         """Whether the naming cue at token ``i`` names the paper's own thing: a propose cue ends
-        earlier in its sentence ("we design an algorithm named X"), or "our" opens the phrase
-        just before it ("our method, called X")."""
+        earlier in its sentence ("we design an algorithm named X"), "our" opens the phrase just
+        before it ("our method, called X"), or "we" did something to it that is not using it
+        ("we first simulate a benchmark called X"; not "we evaluate on a benchmark called X")."""
+        used = False
         for k in range(i - 1, max(-1, i - 40), -1):
-            if k + 1 in sent_starts and k + 1 < i:
-                break
             if lower[k] in self.propose_cues.by_last and self.propose_cues.match(lower, k) is not None:
                 return True
+            if lower[k] in self.use_cues.by_last and self.use_cues.match(lower, k) is not None:
+                used = True
             if lower[k] == "our" and i - k <= 5:
                 return True
+            if lower[k] == "we" and not used:
+                return True
+            if k in sent_starts:
+                break
         return False
 
     def _kind_before(self, lower: list[str], i: int) -> str | None:
@@ -639,9 +737,20 @@ class PaperLinker:
         """Whether a mention after a propose cue (that ends before token ``i``) is the thing proposed,
         not a modifier of a longer phrase ("an advanced RAG framework", "causal de Finetti theorems")."""
         k = span.end
+        defined = False
+        if k < len(lower) and lower[k] == "(":
+            # "a Feature Restoration (FR) operation": look past the acronym
+            close = next((c for c in range(k + 1, min(len(lower), k + 5)) if lower[c] == ")"), None)
+            if close is not None:
+                k, defined = close + 1, True
+        indefinite = any(w in ("a", "an") for w in lower[i : span.start])
+        if defined:
+            # "a Feature Restoration (FR) operation", "the automated graph neural networks (AGNN)
+            # framework" define an acronym for the name; "an active learning (AL) framework" is a kind
+            return _named(span) or not indefinite
         if k < len(lower) and (lower[k],) in self.heads:
             # "the DYNAMICQA dataset" names the dataset; "a (new) GAN model" is a kind built on GAN
-            return not any(w in ("a", "an") for w in lower[i : span.start])
+            return not indefinite
         return self._ends_phrase(lower, k)
 
     def _ends_phrase(self, lower: list[str], k: int) -> bool:
@@ -651,14 +760,17 @@ class PaperLinker:
         if k >= len(lower):
             return True
         word = lower[k]
+        if word in ("+", "&", "/"):
+            return False  # "Mean Teacher + Transfer GAN": the name goes on
         if not word.isalpha() or word in self.np_ends or word.endswith("ly"):
             return True
         return (word,) not in self.heads and not word.endswith(self.noun_suffixes)
 
     @staticmethod
-    def _known(span: Span) -> bool:
-        """A name from a curated lexicon: something broadly known, so rarely what a paper introduces."""
-        return span.id_.startswith("lex.")
+    def _known(span: Span, known: set) -> bool:
+        """A name from a curated lexicon (``known``: the (start, end) tokens a lexicon names, and the
+        lower-case acronyms defined for them): something broadly known, so rarely what a paper introduces."""
+        return span.id_.startswith("lex.") or (span.start, span.end) in known or span.text.lower() in known
 
     @staticmethod
     def _first_after(lower: list[str], sent_starts: set[int], starts: dict[int, Span], i: int, window: int,
