@@ -154,6 +154,11 @@ def test_links_known_name_in_the_title(nlp, title, tags, rule, proposes):
         ('A training-free decoding method called "Echo Sampling" is introduced for code models.', [], ["Echo Sampling"]),
         ("To this end, we build a sampler, which we call Lantern, for rare events.", [], ["Lantern"]),
         ("A framework named Harrow from a robotics lab plans grasps.", [], ["Harrow"]),
+        ("Lacking data, we first simulate a federated benchmark called FedSoil.", [], ["FedSoil"]),
+        ("Our method, RiverFlow, needs no gauges.", [], ["RiverFlow"]),
+        # lower-case words the paper names at once as a kind of thing
+        ("We propose multipoint pruning, a pruning method for sparse nets.", [], ["multipoint pruning"]),
+        ("We propose tidal attention, an architecture for long tides.", [("tidal attention", M)], ["tidal attention"]),
         # a coined name right after a propose cue, even untagged
         ("We present CrystaLLM2, a model of crystal structures.", [], ["CrystaLLM2"]),
         ("Unlike earlier work, our proposed SoilNet-X needs no labels.", [], ["SoilNet-X"]),
@@ -163,6 +168,8 @@ def test_links_known_name_in_the_title(nlp, title, tags, rule, proposes):
         ("The detector uses what is called a Region Proposal Network.", [], []),
         ("Hence, we refer to this phenomenon as the attention drain.", [], []),
         ("We use a model called Foo for parsing.", [("Foo", MO)], []),
+        ("We evaluate on a benchmark called FedSoil.", [], []),
+        ("To validate it, the proposed methodology, a workflow for audits, is applied.", [], []),
         ("We present GPT-4-based agents for triage.", [], []),
     ],
 )

@@ -178,6 +178,8 @@ class PaperLinker:
         self.famous: tuple[str, ...] = ()
         self.title_suffixes: list[tuple[str, ...]] = []
         self.title_rid = "link.proposes.title"
+        self.appositive_rid = "link.proposes.appositive"
+        self.we_rid = "link.proposes.we"
         self.title_max_words = 4
         self.title_max_tokens = 64
 
@@ -201,6 +203,7 @@ class PaperLinker:
                 self.naming_cues.add(toks(cue), rid, int(p.get("window", 0)), frozenset(flags))
             for cue in p.get("appositive", ()):
                 self.appositives.append((toks(cue), rid))
+                self.appositive_rid = rid
             self.not_before_appositive |= frozenset(w.lower() for w in p.get("not_before", ()))
             if "kind" in p:
                 if p["kind"] not in _KINDS:
@@ -290,6 +293,9 @@ class PaperLinker:
                     continue
                 if is_use:
                     uses.extend((s, rid) for s in self._listed(lower, ents, pos, span))
+                elif span.start == i + 1 and not _named(span) and self._appositive_kind(lower, sent_starts, span.end):
+                    # "we propose multipoint quantization, a quantization method": named by the appositive
+                    proposes.append((_DIRECT, span, self.appositive_rid))
                 elif self._is_object(lower, i + 1, span):
                     proposes.append((_DIRECT if span.start - i <= 4 else _WEAK, span, rid))
                 else:
@@ -369,7 +375,7 @@ class PaperLinker:
             if title_words and tier > _TITLE and _contains(_words_of(key), title_words):
                 continue  # "LaVi" in the title, "LaVi-7B" or "\\texttt{LaVi}" in the abstract: one thing
             if tier != _TITLE and not rid.startswith("link.proposes.named") and not _named(span) \
-                    and span.start not in defined:
+                    and span.start not in defined and not (tier == _DIRECT and rid == self.appositive_rid):
                 # "we develop a random forest algorithm": a known family used, not a new thing
                 uses.append((span, rid.replace("proposes", "uses")))
                 continue
@@ -670,29 +676,44 @@ class PaperLinker:
         ends its phrase. Typed by the appositive after it (", a benchmark ...") or Method."""
         n = len(lower)
         for i in range(n - 1):
-            if lower[i] not in self.propose_cues.by_last or self.propose_cues.match(lower, i) is None:
+            cue = self.propose_cues.match(lower, i) if lower[i] in self.propose_cues.by_last else None
+            if cue is None:
                 continue
             j = i + 2 if lower[i + 1] == "the" else i + 1
             if j >= n or taken[j] or j in sent_starts:
                 continue
-            words = self._words(texts, spaces, j, min(n, j + _MAX_WORD_TOKENS), 1)
+            words = self._words(texts, spaces, j, min(n, j + 4 * _MAX_WORD_TOKENS), 4)
             if not words:
                 continue
             end = words[0][1]
             word = "".join(texts[j:end])
-            # "GPT-4-based", "BERT-style": a name used as a modifier, not a new name
-            if not _distinctive(word) or (end - j > 1 and texts[end - 2] == "-" and texts[end - 1].islower()):
-                continue
-            if not self._ends_phrase(lower, end):
+            kind = self._appositive_kind(lower, sent_starts, words[-1][1])
+            if _distinctive(word):
+                # "GPT-4-based", "BERT-style": a name used as a modifier, not a new name
+                if (end - j > 1 and texts[end - 2] == "-" and texts[end - 1].islower()) or not self._ends_phrase(lower, end):
+                    continue
+                kind = self._appositive_kind(lower, sent_starts, end)
+            elif kind is not None and cue[1] == self.we_rid and lower[words[-1][1] + 1] in ("a", "an") \
+                    and all(texts[a:b] == lower[a:b] for a, b in words) \
+                    and lower[j].isalpha() and lower[j] not in self.pointers \
+                    and lower[j] not in ("a", "an") and not any(lower[a] in self.np_ends for a, _ in words):
+                # "we propose multipoint quantization, a quantization method": lower-case words the
+                # paper names as its own by saying at once what kind of thing they are
+                end = words[-1][1]
+            else:
                 continue
             if any(taken[j:end]):
                 continue
-            kind = None
-            if end + 1 < n and texts[end] == "," and lower[end + 1] in ("a", "an", "the"):
-                stop = next((k for k in range(end + 1, min(n, end + 14)) if k in sent_starts), min(n, end + 14))
-                kind = self._description_head(lower, end + 1, stop)[1]
             new.append(Span(doc, j, end, label=kind or "Method", span_id="link.name.cue"))
             taken[j:end] = b"\x01" * (end - j)
+
+    def _appositive_kind(self, lower: list[str], sent_starts: set[int], end: int) -> str | None:
+        """The kind an appositive right after token ``end`` gives (", a quantization method" -> Method)."""
+        n = len(lower)
+        if end + 1 < n and lower[end] == "," and lower[end + 1] in ("a", "an", "the"):
+            stop = next((k for k in range(end + 2, min(n, end + 14)) if k in sent_starts), min(n, end + 14))
+            return self._description_head(lower, end + 1, stop)[1]
+        return None
 
     def _anchored_after(self, lower: list[str], sent_starts: set[int], end: int) -> bool:
         """Whether a propose cue ends within a few tokens after a name ("called X is introduced")."""
@@ -745,9 +766,9 @@ class PaperLinker:
                 k, defined = close + 1, True
         indefinite = any(w in ("a", "an") for w in lower[i : span.start])
         if defined:
-            # "a Feature Restoration (FR) operation", "the automated graph neural networks (AGNN)
-            # framework" define an acronym for the name; "an active learning (AL) framework" is a kind
-            return _named(span) or not indefinite
+            # "a Feature Restoration (FR) operation", "a low-rank regularizer (LR)" define an acronym
+            # for the name ("an active learning (AL) framework" is known: see _choose)
+            return True
         if k < len(lower) and (lower[k],) in self.heads:
             # "the DYNAMICQA dataset" names the dataset; "a (new) GAN model" is a kind built on GAN
             return not indefinite
