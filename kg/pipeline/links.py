@@ -3,27 +3,39 @@
 * ``proposes``: what the paper names as its own, strongest signal first, at most
   ``max_proposes`` things (a paper introduces one or two things, not every name):
 
-  1. the title's name: "Arena: A Toolkit for ...", the words before the colon
-     when they are a name (a distinctive shape such as "LaVi", "HEMM", "iDisc";
-     or capitalised words that the rest of the title says are a framework,
-     benchmark, model ..., or that the abstract uses again). Not generic words
-     ("Survey"), not a topic the title says is surveyed or studied;
+  1. the title's name: "Arena: A Toolkit for ...", the words before the colon (or
+     before "Technical Report") when they are a name: a distinctive shape such as
+     "LaVi", "HEMM", "iDisc"; or words that the rest of the title says are a
+     framework, benchmark, model ..., or that the abstract uses again. Not generic
+     words ("Survey", "Position"), not a topic the title says is surveyed or
+     studied, not a famous model ("ChatGPT: ..."). Also the long form of an acronym
+     defined where the paper introduces something, when the title repeats it
+     ("Hierarchical Graph Capsule Network" ... "we propose hierarchical graph
+     capsule network (HGCN)");
   2. a name given by a naming cue in a sentence where the paper introduces
-     something ("we propose a method, called X", "we call it X"); a lower-case
-     single word counts as a name there ("called micro-attention");
+     something ("we design an algorithm, called X", "which we call X", "our method,
+     X", "a method called X is introduced"); not "we evaluate on a benchmark called
+     X"; a lower-case word counts as a name right after "called" ("called
+     micro-attention"), and lower-case words right after "we propose" that an
+     appositive says are a kind of thing ("multipoint quantization, a quantization
+     method");
   3. the first mention after a cue such as "we propose", "this paper presents"
      (within a window, stopped by words that start a different phrase, e.g.
      "based on", "for"), or a mention followed by an appositive (", a novel ...").
-     A mention that only modifies a longer phrase ("an advanced RAG framework"),
-     a task, or a known (lexicon) name far from the cue is not proposed.
+     Not a mention that only modifies a longer phrase ("an advanced RAG
+     framework"), not a task, not a known (lexicon) technique called by its plain
+     words or after "a" ("a novel Deep Reinforcement Learning algorithm", "we
+     develop a Graph-CNN"; a coined name such as "TraDeS" may be in a lexicon
+     because this very paper introduced it).
 
   An acronym and its defined long form count as one thing, and so do the title's
-  name and a longer name that starts with it. When the title names the paper's
+  name and a name that holds it ("LaVi-7B"). When the title names the paper's
   thing, only a second thing named as directly (2, or right after a cue) is added.
-  A title name, or a name after a naming cue, that is not a mention yet becomes
-  one (``doc.ents``, rule ``link.name.*``), typed by the head noun of what the
-  paper says it is ("a benchmark" -> Dataset, "a language model" -> Model, else
-  Method); the title's name is also tagged where the abstract uses it again.
+  A title name, or a name found by 2 or right after a cue, that is not a mention
+  yet becomes one (``doc.ents``, rule ``link.name.title`` / ``link.name.cue``) where
+  no mention overlaps it, typed by the head noun of what the paper says it is ("a
+  benchmark" -> Dataset, "a language model" -> Model, else Method); the title's
+  name is also tagged where the abstract uses it again.
 * ``uses``: mentions after cues such as "we use", "based on", "experiments on",
   with the mentions listed beside them, plus the tails of the relations named in
   the rule (datasets a method is evaluated on, baselines it is compared with).
@@ -293,7 +305,8 @@ class PaperLinker:
                     continue
                 if is_use:
                     uses.extend((s, rid) for s in self._listed(lower, ents, pos, span))
-                elif span.start == i + 1 and not _named(span) and self._appositive_kind(lower, sent_starts, span.end):
+                elif rid == self.we_rid and span.start == i + 1 and not _named(span) \
+                        and self._appositive_kind(lower, sent_starts, span.end):
                     # "we propose multipoint quantization, a quantization method": named by the appositive
                     proposes.append((_DIRECT, span, self.appositive_rid))
                 elif self._is_object(lower, i + 1, span):
@@ -364,7 +377,7 @@ class PaperLinker:
             if tier == _WEAK and span.label_ == "Task":
                 continue  # a task is studied; a paper names the task it introduces ("called X")
             if tier != _TITLE and not rid.startswith("link.proposes.named") and self._known(span, known) \
-                    and (lower[span.start - 1] in ("a", "an")
+                    and ((span.start > 0 and lower[span.start - 1] in ("a", "an"))
                          or not any(_distinctive(w) for w in longs.get(key, span.text).split())):
                 # "a novel Deep Reinforcement Learning (DRL) algorithm", "a novel Mean Teacher + ...",
                 # "we develop a Graph-CNN": a known technique called by its plain words, or one of a
@@ -428,8 +441,8 @@ class PaperLinker:
         if len(ws) > 1 and ws[0].lower().endswith("ing"):
             return None  # "Standardising the NLP Workflow: ...", "Talking Heads: ...": a phrase, not a name
         head, kind = self._description_head(lower, desc, title_end)
-        shouting = sum(c.isupper() for c in doc.text[: doc[title_end].idx]) > 0.6 * max(1, sum(
-            c.isalpha() for c in doc.text[: doc[title_end].idx]))
+        title_text = "".join(texts[:title_end])
+        shouting = sum(c.isupper() for c in title_text) > 0.6 * max(1, sum(c.isalpha() for c in title_text))
         strong = len(ws) == 1 and _distinctive(ws[0]) and not shouting
         initials = self._initials_match(ws, texts, desc, title_end) if len(ws) == 1 else False
         if head in self.topic_heads and not initials:
@@ -451,6 +464,8 @@ class PaperLinker:
             return None
         if not (strong or kind is not None or initials or self._recurs(texts, spaces, 0, colon, title_end + 1)):
             return None
+        if lower_name and kind is None:
+            return None  # "segmentation: ...": a lower-case word needs the title to say what it names
         label = kind or "Method"
         span = Span(doc, 0, colon, label=label, span_id="link.name.title")
         new.append(span)
