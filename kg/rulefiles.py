@@ -148,9 +148,12 @@ _SCHEMAS: tuple[RuleFileSchema, ...] = (
            "relation of `kg.schema.RELATIONS` emitted by `kg_relations`", pattern=dict,
            pattern_fields={"head": list, "tail": list, "order": str, "cues": list, "where": str, "fillers": str,
                            "max_gap": int, "before": list, "skip": list, "same_class": bool, "at_start": bool}),
-    _rules("links.jsonl", "kg_links", "cues of what a paper proposes and uses", labels=("proposes", "uses"),
+    _rules("links.jsonl", "kg_links", "cues of what a paper proposes and uses, naming cues, the title's name; "
+           "rules labelled with an entity type give the head nouns that type a name the paper introduces",
+           labels=("proposes", "uses", "Dataset", "Model", "Architecture", "Method"),
            pattern=dict, pattern_fields={"cues": list, "window": int, "blockers": list, "appositive": list,
-                                         "relations": list, "roles": list}),
+                                         "naming": list, "anchored": bool, "lead": bool, "title_suffixes": list,
+                                         "heads": list, "relations": list, "roles": list}),
     _rules("findings.jsonl", "kg_findings", "verbs before and nouns after a value that give a finding's direction",
            labels=_DIRECTIONS, pattern=dict, pattern_fields={"verbs": list, "nouns": list}),
     _rules("aliases.jsonl", "kg_canonical", "canonical names: every spelling in `pattern` goes on the node of "
@@ -168,6 +171,11 @@ _SCHEMAS: tuple[RuleFileSchema, ...] = (
                "setting_cues": "words", "weak_setting_cues": "words", "result_before_at": "words", "own": "words",
                "other_subjects": "words", "compare": "words"},
               ("units",)),
+    _settings("links_settings.json", "kg_links", "words that end or continue a noun phrase, stand between a naming "
+              "cue and a name, and make a title's words no name",
+              {"np_ends": "words", "noun_suffixes": "words", "not_before_appositive": "words", "pointers": "words",
+               "connectors": "words", "description_stops": "words", "title_generic": "words",
+               "title_not_first": "words", "title_topic_heads": "words", "famous_rules": "words"}, ()),
     _settings("relations_settings.json", "kg_relations", "words that block a relation, and the filler word sets "
               "rules name", {"blockers": "words", "fillers": "groups"}, ()),
     _settings("lineage.json", "kg_lineage, kg_resolve, kg_canonical", "words that split a model name into family / version / size / flavour "
