@@ -436,13 +436,13 @@ def test_evaluate_predictions_on_latex_text_score_at_original_offsets(tmp_path, 
     from kg.pipeline import load_pipeline
 
     text = r"We propose \textit{Linformer}, and evaluate on the Fr\'echet Inception Distance (FID)."
-    gold = [span(text, "Linformer", "Method")]
+    gold = [span(text, "Linformer", "MLModel")]
     path = tmp_path / "gold.jsonl"
     record = {"id": "d", "corpus": "gsap", "text": text,
               "entities": [{"start": g.start, "end": g.end, "label": g.label} for g in gold]}
     path.write_text(json.dumps(record) + "\n")
     reports = evaluate_file(path, nlp=load_pipeline())
-    exact = report_to_json(reports)["gsap"]["entities"]["exact"]["per_label"]["Method"]
+    exact = report_to_json(reports)["gsap"]["entities"]["exact"]["per_label"]["MLModel"]
     assert exact["tp"] == 1
 
 

@@ -1,136 +1,127 @@
-"""Sample kg's findings, ``proposes`` links and model-name parses on the dev texts for reading.
+"""Sample what kg extracts from papers for reading by hand, and print the shares a review reports.
 
-Runs the full pipeline over ``/work/shared/eval/dev/*.jsonl`` (or the files given), draws
-``--n`` items of each kind at random with a fixed seed, and writes a Markdown review file
-(one numbered item per line, with its sentence) that a person then judges by reading.
+    python tools/sample_precision.py PATH... [-o review.md] [-n 50] [--seed 0]
+    python tools/sample_precision.py --graph DIR [-o review.md] ...
 
-    .venv/bin/python tools/sample_precision.py -o /tmp/precision_review.md
+PATH is anything ``kg build`` reads (files or folders: a titles/summaries CSV of
+unseen abstracts, a JSONL export, listing dumps); the graph is built in memory with
+kg's pipeline. ``--graph DIR`` reads a graph ``kg build -o DIR`` wrote instead. The
+script prints one line of figures:
 
-With ``--graph DIR`` it samples the findings of a built graph instead (``kg build ... -o DIR``),
-each with the Metric / subject / compared-to / setting nodes its edges reach, and prints the
-shares a finding review reports (with a metric edge to a Metric node, with a subject edge):
+* papers, and entity nodes by type;
+* findings: how many, in how many papers, the share with a ``metric`` edge to a
+  Metric node and the share with a ``subject`` edge;
+* ``proposes``: links per paper and the share of papers with at least one;
+* ``variant_of`` edges (model lineage);
 
-    .venv/bin/python tools/sample_precision.py --graph /tmp/find_b --seed 0 -o /tmp/findings_review.md
+and writes a Markdown file with ``-n`` random items of each kind (findings,
+proposes links, entity nodes, variant_of edges; ``random.Random(seed)``), one
+numbered line each with its sentence, for a person to judge right or wrong.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import random
+import sys
+from collections import Counter
 from pathlib import Path
 
-from kg.io import atomic_write
-from kg.lineage import parse_model_name
-from kg.pipeline import load_pipeline
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
-DEV = Path("/work/shared/eval/dev")
-
-
-def _texts(files: list[Path]) -> list[tuple[str, str]]:
-    """(id, text) of every record in ``files``."""
-    out = []
-    for f in files:
-        with f.open(encoding="utf-8") as fh:
-            out.extend((json.loads(line)["id"], json.loads(line)["text"]) for line in fh if line.strip())
-    return out
+from kg.io import atomic_write  # noqa: E402
 
 
 def _clip(text: str, n: int = 260) -> str:
-    text = " ".join(text.split())
+    text = " ".join(str(text).split())
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def collect(files: list[Path]) -> dict[str, list[str]]:
-    """Every finding, proposes link and Model-name parse on ``files``, each as one review line."""
-    nlp = load_pipeline()
-    items: dict[str, list[str]] = {"findings": [], "proposes": [], "lineage": []}
-    records = _texts(files)
-    for (rid, _), doc in zip(records, nlp.pipe(t for _, t in records)):
-        for f in doc._.kg_findings or ():
-            sent = doc.char_span(f["start"], f["end"], alignment_mode="expand").sent.text
-            subj = f["subject"].text if f["subject"] is not None else None
+def _edges(g, key: str):
+    return [(u, v, d) for u, v, k, d in g.edges(keys=True, data=True) if k == key]
+
+
+def figures(g) -> dict[str, float | int | dict]:
+    """The figures a review reports, from kg's graph ``g``."""
+    types = Counter(d.get("type") for _, d in g.nodes(data=True))
+    papers = [n for n, t in g.nodes(data="type") if t == "Paper"]
+    findings = [n for n, t in g.nodes(data="type") if t == "Finding"]
+    metric_node = {u for u, v, _ in _edges(g, "metric") if g.nodes[v].get("type") == "Metric"}
+    subject = {u for u, _, _ in _edges(g, "subject")}
+    proposes = _edges(g, "proposes")
+    n_f = len(findings) or 1
+    return {
+        "papers": len(papers),
+        "entities": {t: c for t, c in sorted(types.items()) if t not in ("Paper", "Finding")},
+        "findings": len(findings),
+        "papers_with_findings": len({g.nodes[f].get("paper") for f in findings}),
+        "metric_node_share": sum(f in metric_node for f in findings) / n_f,
+        "subject_share": sum(f in subject for f in findings) / n_f,
+        "proposes_per_paper": len(proposes) / (len(papers) or 1),
+        "papers_proposing": len({u for u, _, _ in proposes}) / (len(papers) or 1),
+        "variant_of": len(_edges(g, "variant_of")),
+    }
+
+
+def review_items(g) -> dict[str, list[str]]:
+    """Every finding, proposes link, entity node and variant_of edge of ``g`` as one review line."""
+    def names(u: str, key: str) -> list[str]:
+        return [g.nodes[v]["label"] for _, v, k in g.out_edges(u, keys=True) if k == key]
+
+    items: dict[str, list[str]] = {"findings": [], "proposes": [], "entities": [], "variant_of": []}
+    for n, d in sorted(g.nodes(data=True)):
+        t = d.get("type")
+        if t == "Finding":
+            metric = [v for v in names(n, "metric")]
             items["findings"].append(
-                f"`{rid}` **{f['direction']} {f['value']:g}{f['unit']}** metric={f['metric']!r} subject={subj!r} "
-                f"qualifier={f['qualifier']!r} baseline={f['baseline']!r} settings={[s.text for s in f['settings']]} "
-                f"| {_clip(sent)}"
-            )
-        for label, span, rule in doc._.kg_links or ():
-            if label == "proposes":
-                items["proposes"].append(f"`{rid}` **{span.text}** ({span.label_}, {rule}) | {_clip(span.sent.text)}")
-        for e in doc.ents:
-            if e.label_ == "Model":
-                parsed = parse_model_name(e.text)
-                if parsed is not None:
-                    items["lineage"].append(f"`{rid}` **{e.text}** -> {parsed}")
+                f"`{d['paper']}` **{d['direction']} {d['value']:g}{d['unit']}** text={_clip(d['text'], 120)!r} "
+                f"metric={d['metric']!r}{' -> Metric ' + repr(metric[0]) if metric else ''} subject={names(n, 'subject')} "
+                f"compared_to={names(n, 'compared_to')} qualifier={d['qualifier']!r} baseline={d['baseline']!r} "
+                f"settings={names(n, 'setting')} | {_clip(d['sentence'])}")
+        elif t not in ("Paper", None):
+            ev = next((d2["evidence"][0] for _, _, k, d2 in g.in_edges(n, keys=True, data=True) if k == "mentions"), None)
+            where = _clip(ev["sentence"]) if ev else ""
+            items["entities"].append(f"**{d.get('label')}** ({t}; aliases {d.get('aliases', [])}) | {where}")
+    for u, v, d in _edges(g, "proposes"):
+        ev = d["evidence"][0]
+        items["proposes"].append(f"`{u}` **{g.nodes[v]['label']}** ({g.nodes[v]['type']}, {ev['rule']}) "
+                                 f"| {_clip(g.nodes[u].get('title', ''), 120)} | {_clip(ev['sentence'])}")
+    for u, v, d in _edges(g, "variant_of"):
+        items["variant_of"].append(f"**{g.nodes[u]['label']}** -> **{g.nodes[v]['label']}** "
+                                   f"(family {g.nodes[u].get('family')!r}, version {g.nodes[u].get('version')!r}, "
+                                   f"size {g.nodes[u].get('size')!r})")
     return items
 
 
-def graph_findings(folder: Path) -> tuple[list[str], dict[str, float]]:
-    """Every finding of ``folder/graph.json`` as one review line, and the shares of findings with a
-    ``metric`` edge to a Metric node and with a ``subject`` edge (plus the counts of findings and papers)."""
-    with (folder / "graph.json").open(encoding="utf-8") as fh:
-        g = json.load(fh)
-    nodes = {n["id"]: n for n in g["nodes"]}
-    findings = sorted(i for i, n in nodes.items() if n.get("type") == "Finding")
-    out: dict[str, dict[str, list[str]]] = {i: {} for i in findings}
-    for e in g.get("links") or g.get("edges") or ():
-        if e["source"] in out:
-            out[e["source"]].setdefault(e["key"], []).append(e["target"])
-    lines = []
-    for i in findings:
-        n, edges = nodes[i], out[i]
-
-        def names(key: str) -> list[str]:
-            return [nodes[t]["label"] for t in edges.get(key, ())]
-
-        metric_node = [t for t in edges.get("metric", ()) if nodes[t]["type"] == "Metric"]
-        lines.append(
-            f"`{n['paper']}` **{n['direction']} {n['value']:g}{n['unit']}** text={_clip(n['text'], 120)!r} "
-            f"metric={n['metric']!r}{' -> Metric' if metric_node else ''} subject={names('subject')} "
-            f"compared_to={names('compared_to')} qualifier={n['qualifier']!r} baseline={n['baseline']!r} "
-            f"settings={names('setting')} | {_clip(n['sentence'])}"
-        )
-    total = len(findings) or 1
-    shares = {
-        "findings": len(findings),
-        "papers": len({nodes[i]["paper"] for i in findings}),
-        "metric_node": sum(any(nodes[t]["type"] == "Metric" for t in out[i].get("metric", ())) for i in findings) / total,
-        "subject": sum(bool(out[i].get("subject")) for i in findings) / total,
-    }
-    return lines, shares
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Write the review file; return 0."""
+    """Print the figures and write the review file; return 0."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("files", nargs="*", type=Path, help="eval JSONL files (default: the dev split)")
+    ap.add_argument("paths", nargs="*", help="papers to build the graph of (anything kg build reads)")
+    ap.add_argument("--graph", type=Path, help="a folder kg build wrote (its graph.json) instead of paths")
     ap.add_argument("-o", "--out", type=Path, default=Path("precision_review.md"))
     ap.add_argument("-n", "--n", type=int, default=50)
-    ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--graph", type=Path, help="sample the findings of this built graph folder instead")
+    ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
-    if args.graph is not None:
-        pool, shares = graph_findings(args.graph)
-        sample = random.Random(args.seed).sample(pool, min(args.n, len(pool)))
-        head = (f"# kg findings review sample (seed {args.seed}, {args.graph}): {shares['findings']} findings in "
-                f"{shares['papers']} papers, {shares['metric_node']:.0%} with a metric edge to a Metric node, "
-                f"{shares['subject']:.0%} with a subject edge")
-        with atomic_write(args.out) as fh:
-            fh.write("\n".join([head, ""] + [f"{i}. {s}" for i, s in enumerate(sample, 1)]) + "\n")
-        print(head)
-        return 0
-    files = args.files or sorted(DEV.glob("*.jsonl"))
-    items = collect(files)
+    if (args.graph is None) == (not args.paths):
+        ap.error("give PATH... or --graph DIR")
+    import kg
+
+    g = kg.load(args.graph) if args.graph is not None else kg.build(args.paths)
+    figs = figures(g)
+    source = str(args.graph) if args.graph is not None else ", ".join(args.paths)
+    head = (f"{figs['papers']} papers ({source}); entities {figs['entities']}; {figs['findings']} findings in "
+            f"{figs['papers_with_findings']} papers, {figs['metric_node_share']:.0%} with a metric edge to a Metric node, "
+            f"{figs['subject_share']:.0%} with a subject edge; proposes {figs['proposes_per_paper']:.2f} per paper, "
+            f"{figs['papers_proposing']:.0%} of papers; {figs['variant_of']} variant_of edges")
     rng = random.Random(args.seed)
-    lines = [f"# kg precision review sample (seed {args.seed}, files: {', '.join(f.name for f in files)})", ""]
-    for kind, pool in items.items():
+    lines = [f"# kg review sample (seed {args.seed})", "", head, ""]
+    for kind, pool in review_items(g).items():
         sample = rng.sample(pool, min(args.n, len(pool)))
-        lines += [f"## {kind}: {len(sample)} of {len(pool)}", ""]
-        lines += [f"{i}. {s}" for i, s in enumerate(sample, 1)] + [""]
+        lines += [f"## {kind}: {len(sample)} of {len(pool)}", ""] + [f"{i}. {s}" for i, s in enumerate(sample, 1)] + [""]
     with atomic_write(args.out) as fh:
         fh.write("\n".join(lines))
-    print(f"wrote {args.out}: " + ", ".join(f"{k} {len(v)}" for k, v in items.items()))
+    print(head)
     return 0
 
 
