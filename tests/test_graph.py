@@ -201,6 +201,22 @@ def _json_bytes(g, tmp_path, name):
     return (tmp_path / name).read_bytes()
 
 
+def _assert_tree_of_parts_is_one_build(exts, tmp_path):
+    """Three papers built apart and composed as ((1), (2 + 3)), unfinalised, write the same graph.json as one
+    build of all three; returns the one build."""
+    from kg.graph import add_extraction, compose_all
+
+    whole = merge(new_graph(), exts)
+    parts = []
+    for ext in exts:
+        g = new_graph()
+        add_extraction(g, ext)
+        parts.append(g)
+    right = compose(parts[1], parts[2], final=False)
+    assert _json_bytes(compose_all([parts[0], right]), tmp_path, "a") == _json_bytes(whole, tmp_path, "b")
+    return whole
+
+
 def test_graph_compose_with_a_shared_paper_keeps_evidence_from_the_other_papers(tmp_path):
     p1 = _ext("sha:1", "We pair LoRA with BERT here.", [("LoRA", "Method"), ("BERT", "Model")])
     p2 = _ext("sha:2", "Later LoRA meets BERT again.", [("LoRA", "Method"), ("BERT", "Model")])
@@ -217,8 +233,6 @@ def test_graph_compose_with_a_shared_paper_keeps_evidence_from_the_other_papers(
 
 def test_graph_tree_of_unfinalised_parts_folds_acronyms_as_one_build_does(tmp_path):
     """A bare acronym resolves to the first definition in input order, whichever part saw it."""
-    from kg.graph import add_extraction, compose_all
-
     # invented names: a name of the alias table (rules/aliases.jsonl) would be read by the table instead
     define1 = _ext("sha:1", "Zorblat Rank Adaptation (ZRA) is cheap.", [("Zorblat Rank Adaptation", "Method"), ("ZRA", "Method")])
     define1.aliases.append(Alias(short=1, long=0, rule="test.abbr"))
@@ -226,15 +240,8 @@ def test_graph_tree_of_unfinalised_parts_folds_acronyms_as_one_build_does(tmp_pa
     define2.aliases.append(Alias(short=1, long=0, rule="test.abbr"))
     bare = _ext("sha:3", "We use ZRA again.", [("ZRA", "Method")])
     exts = [define1, define2, bare]
-    whole = merge(new_graph(), exts)
-    parts = []
-    for ext in exts:
-        g = new_graph()
-        add_extraction(g, ext)
-        parts.append(g)
     # ((1), (2 + 3)): the part holding the bare use never saw the first definition
-    right = compose(parts[1], parts[2], final=False)
-    assert _json_bytes(compose_all([parts[0], right]), tmp_path, "a") == _json_bytes(whole, tmp_path, "b")
+    whole = _assert_tree_of_parts_is_one_build(exts, tmp_path)
     assert "paper/sha:3" in {u for u, _ in whole.in_edges("entity/zorblat-rank-adaptation")}
 
 
@@ -325,26 +332,16 @@ def test_graph_canonical_node_keeps_every_spelling_as_an_alias_and_the_text_as_w
 
 
 def test_graph_paper_defining_a_table_acronym_otherwise_keeps_its_reading_only_there(tmp_path):
-    from kg.graph import add_extraction, compose_all
-
     other = _ext("sha:1", "The Global Convolutional Network (GCN) segments roads.",
                  [("Global Convolutional Network", "Method"), ("GCN", "Method")])
     other.aliases.append(Alias(short=1, long=0, rule="test.abbr"))
     bare = _named("sha:2", "GCN", "Method")
     long = _named("sha:3", "graph convolutional network", "Method")
-    exts = [other, bare, long]
-    whole = merge(new_graph(), exts)
+    # ((1), (2 + 3)): the definition and the bare uses in different parts
+    whole = _assert_tree_of_parts_is_one_build([other, bare, long], tmp_path)
     assert _entity_of(whole, "sha:2") == _entity_of(whole, "sha:3") == "entity/gcn"
     assert set(whole.successors("paper/sha:1")) == {"entity/global-convolutional-network"}
     assert "gcn" not in whole.graph["alias_keys"]  # the table, not the first definition, reads bare uses
-    parts = []
-    for ext in exts:
-        g = new_graph()
-        add_extraction(g, ext)
-        parts.append(g)
-    # ((1), (2 + 3)): the definition and the bare uses in different parts
-    right = compose(parts[1], parts[2], final=False)
-    assert _json_bytes(compose_all([parts[0], right]), tmp_path, "a") == _json_bytes(whole, tmp_path, "b")
 
 
 def test_graph_merge_onto_a_graph_built_without_the_table_folds_its_spellings():

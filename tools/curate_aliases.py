@@ -81,7 +81,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # curate_lexicons, beside this script
 
+from curate_lexicons import read_list  # noqa: E402  (the same JSON Lines reader for both lists)
 from kg.io import atomic_write  # noqa: E402
 
 # list file -> (kg label, licence of the content); the order breaks ties between lists
@@ -260,17 +262,6 @@ class Entry:
         return GROUPS[self.label]
 
 
-def _read_jsonl(path: Path) -> list[dict]:
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip() and not line.startswith("//"):
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                sys.exit(f"{path}:{n}: malformed JSON line ({exc.msg})")
-    return out
-
-
 def read_entries(lexicon_dir: Path) -> list[Entry]:
     """Every entry of the raw lists in ``lexicon_dir``, in :data:`LISTS` order."""
     out = []
@@ -278,7 +269,7 @@ def read_entries(lexicon_dir: Path) -> list[Entry]:
         path = lexicon_dir / fname
         if not path.exists():
             sys.exit(f"{path}: missing lexicon list")
-        for e in _read_jsonl(path):
+        for e in read_list(path):
             name = _clean(e.get("name"))
             if name:
                 out.append(Entry(name, _clean(e.get("full_name")), tuple(map(_clean, e.get("aliases") or ())), label,
@@ -290,7 +281,7 @@ def curated_names(path: Path) -> frozenset[str]:
     """Letters-and-digits forms of the patterns of a curated lexicon file (empty if it is missing)."""
     if not path.exists():
         return frozenset()
-    return frozenset(_alnum(r["pattern"]) for r in _read_jsonl(path))
+    return frozenset(_alnum(r["pattern"]) for r in read_list(path))
 
 
 class _Rows:
@@ -469,7 +460,7 @@ def _consistent(rows: list[dict]) -> list[dict]:
 
 def hand_rows(path: Path) -> list[dict]:
     """The hand-written rows (``"source": "kg"``) of an existing table, or [] when there is none."""
-    return [r for r in _read_jsonl(path) if r.get("source") == HAND_SOURCE] if path.exists() else []
+    return [r for r in read_list(path) if r.get("source") == HAND_SOURCE] if path.exists() else []
 
 
 def main(argv: list[str] | None = None) -> int:

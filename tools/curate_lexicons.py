@@ -144,11 +144,11 @@ _DEPTH = re.compile(r"^([A-Za-z][A-Za-z.\-]{0,40}?[A-Za-z])[\s_\-]?\d{2,3}$")
 _SINGLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]{0,40}[A-Za-z]$")
 
 
-def _read_list(path: Path) -> list[dict]:
+def read_list(path: Path) -> list[dict]:
     """The JSON objects of one raw list, or exit with a one-line error naming the file."""
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
+        if not line.strip() or line.startswith("//"):
             continue
         try:
             out.append(json.loads(line))
@@ -175,7 +175,7 @@ def common_words(lexicon_dir: Path, seeds_dir: Path | None = REPO / "seeds") -> 
         path = lexicon_dir / fname
         if not path.exists():
             continue
-        for entry in _read_list(path):
+        for entry in read_list(path):
             phrases = [entry["name"]] if fname == "merged_tasks.jsonl" else [entry.get("full_name") or ""]
             for phrase in phrases:
                 tokens = phrase.split()
@@ -187,7 +187,7 @@ def common_words(lexicon_dir: Path, seeds_dir: Path | None = REPO / "seeds") -> 
     for fname in LISTS:
         path = lexicon_dir / fname
         if path.exists():
-            words.update(e["name"].lower() for e in _read_list(path) if e.get("ambiguous") and " " not in e["name"])
+            words.update(e["name"].lower() for e in read_list(path) if e.get("ambiguous") and " " not in e["name"])
     return frozenset(words)
 
 
@@ -197,7 +197,7 @@ def lineage_families(lexicon_dir: Path) -> dict[str, list[str]]:
     model_stems: set[str] = set()
     depth: set[str] = set()
     for fname in ("hf-transformers_models.jsonl", "merged_models.jsonl", "merged_methods.jsonl"):
-        for entry in _read_list(lexicon_dir / fname):
+        for entry in read_list(lexicon_dir / fname):
             for name in _all_names(entry):
                 model_names.add(name.lower())
                 if m := _NUMBERED.match(name):
@@ -206,7 +206,7 @@ def lineage_families(lexicon_dir: Path) -> dict[str, list[str]]:
                     depth.add(m.group(1).lower())
     datasets: set[str] = set()
     dataset_stems: set[str] = set()
-    for entry in _read_list(lexicon_dir / "merged_datasets.jsonl"):
+    for entry in read_list(lexicon_dir / "merged_datasets.jsonl"):
         for name in _all_names(entry):
             if m := _NUMBERED.match(name):
                 dataset_stems.add(m.group(1).lower())
@@ -370,7 +370,7 @@ def curate(lexicon_dir: Path, common: frozenset[str] | None = None) -> dict[str,
     variants: dict[str, set[str]] = {}
     for fname in LIST_ORDER:
         if (lexicon_dir / fname).exists():
-            for entry in _read_list(lexicon_dir / fname):
+            for entry in read_list(lexicon_dir / fname):
                 for name in _all_names(entry):
                     variants.setdefault(name.lower(), set()).add(name)
     list_only: dict[str, dict] = {}  # lower-case name -> its list-only rule
@@ -381,7 +381,7 @@ def curate(lexicon_dir: Path, common: frozenset[str] | None = None) -> dict[str,
         path = lexicon_dir / fname
         if not path.exists():
             sys.exit(f"{path}: missing lexicon list")
-        for entry in _read_list(path):
+        for entry in read_list(path):
             sources = entry.get("sources") or ["hf-transformers"]
             names = [entry["name"], *(entry.get("aliases") or [])]
             if entry.get("full_name") and label in ("Dataset", "Method", "Metric"):
