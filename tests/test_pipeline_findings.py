@@ -132,6 +132,12 @@ CASES = [
      [("accuracy", 90.0, "%", "reaches", None, None, "GPT-4o", None, ())]),
     ("Classifiers such as the Random Forest reach 0.7355 accuracy.", [("Random Forest", M), ("accuracy", X)],
      [("accuracy", 0.7355, "", "reaches", None, None, "Random Forest", None, ())]),
+    # an acronym after its long form has the long form's role
+    ("Transfer learning for a pre-trained deep neural network (DNN) reaches 94.7% accuracy.",
+     [("deep neural network", A), ("DNN", A), ("accuracy", X)],
+     [("accuracy", 94.7, "%", "reaches", None, None, None, None, ("deep neural network", "DNN"))]),
+    ("The pre-trained DeepNet (DNN) reaches 94.7% accuracy.", [("DeepNet", A), ("DNN", A), ("accuracy", X)],
+     [("accuracy", 94.7, "%", "reaches", None, None, "DNN", None, ())]),
     # a name no mention covers heading the subject phrase is the subject; a plural acronym or two names are not
     ("ColmmBERT-base-TR yields up to +13.8% mAP on domain-specific tasks.", [("mAP", X)],
      [("mAP", 13.8, "%", "improves", "up to", None, "ColmmBERT-base-TR", None, ())]),

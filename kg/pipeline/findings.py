@@ -463,8 +463,9 @@ class FindingExtractor(RuleComponent):
         if f["direction"] == "reaches":
             return False
         q = f["_qstart"]
-        # "from 27.6% to 35.4%" names its change too
-        return f.get("_noun_end") is not None or bool(f["_sign"]) or f["baseline"] is not None or (q - 1 >= 0 and lower[q - 1] == "by")
+        # "from 27.6% to 35.4%" names its change too, and "by 0.4 points (EM) and 0.6 points" shares it
+        return (f.get("_noun_end") is not None or bool(f["_sign"]) or f["baseline"] is not None or bool(f.get("_inherited"))
+                or (q - 1 >= 0 and lower[q - 1] == "by"))
 
     def _baseline_value(self, lower: list[str], f: dict, out: list[dict], s0: int, sent_all: list[Span],
                         ent_tok: dict[int, Span]) -> bool:
@@ -538,6 +539,8 @@ class FindingExtractor(RuleComponent):
                 f["direction"], f["rule"] = d
                 f["start"] = min(f["start"], doc[j].idx)
                 f["_verb"] = j
+                if out and out[-1]["_ve"] <= j < out[-1].get("_noun_end", -1):
+                    f["_inherited"] = True  # "a 30% absolute improvement, and 11% on average": the previous value's noun
                 if d[0] == "reaches" and f["_sign"]:
                     break  # "achieves −0.35 BLEU": the sign says more than the verb
                 if d[0] != "reaches" and not f["_sign"] and (self._level_after_to(lower, j, f) or self._paren_level(lower, j, f, ent_tok)):
@@ -829,13 +832,20 @@ class FindingExtractor(RuleComponent):
                 return False
         return False
 
-    def _word_before(self, lower: list[str], i: int, s0: int, ent_tok: dict[int, Span]) -> str:
-        """The word that gives the mention at token ``i`` its role: the word right before it, or a preposition
+    def _word_before(self, lower: list[str], i: int, s0: int, ent_tok: dict[int, Span], end: int | None = None) -> str:
+        """The word that gives the mention at tokens ``i:end`` its role: the word right before it, or a preposition
         before an article or quantifier and up to two modifiers ("on the lightweight X", "to various X", "in the
-        X challenge"); "In practice X" keeps "practice" (no article: "in" is not X's)."""
+        X challenge"); "In practice X" keeps "practice" (no article: "in" is not X's). An acronym in parentheses
+        after its long form has the long form's role ("for a pre-trained deep neural network (DNN)")."""
+        reach = 3
+        if end is not None and i - 1 >= s0 and lower[i - 1] == "(" and end < len(lower) and lower[end] == ")":
+            long = ent_tok.get(i - 2)
+            if long is not None and long.end == i - 1:
+                return self._word_before(lower, long.start, s0, ent_tok)
+            i, reach = i - 1, 6
         first = lower[i - 1] if i - 1 >= s0 else ""
         j, words = i - 1, 0
-        while j >= s0 and words <= 3:
+        while j >= s0 and words <= reach:
             t = lower[j]
             if t in _SETTING_PREPS:
                 k = j + 1
@@ -926,7 +936,10 @@ class FindingExtractor(RuleComponent):
     def _np_kind(self, lower: list[str], a: int, b: int) -> str:
         """``own`` when the phrase ``a:b`` holds the paper's own words ("our model", "the proposed method"),
         ``other`` when it holds someone else's ("the best models", "existing methods", "some providers") outside
-        a prepositional phrase ("attacks on some providers" is about the attacks), else ``""``."""
+        a prepositional phrase ("attacks on some providers" is about the attacks) and after no comparison cue
+        ("lower than the strongest ... baselines"), else ``""``."""
+        if any(self._cue_before(lower, k, max(0, a - 8)) for k in range(a, max(0, a - 6) - 1, -1)):
+            return ""
         kind, prep = "", False
         for k in range(a, b):
             t = lower[k]
@@ -979,7 +992,7 @@ class FindingExtractor(RuleComponent):
             if e.start < clause:
                 continue
             prev = lower[e.start - 1] if e.start - 1 >= s0 else ""
-            role = self._word_before(lower, e.start, s0, ent_tok)
+            role = self._word_before(lower, e.start, s0, ent_tok, e.end)
             # "than X", "on X", "outperforms the strong X": a comparison target or a setting, not the subject;
             # after "we", "of X" is an object ("we improve the accuracy of X"); "X and Y" share X's role
             obj = roles[e.start][1] or (
@@ -1042,7 +1055,7 @@ class FindingExtractor(RuleComponent):
                 if e.label_ in _SUBJECT_TYPES and not any(lower[k] in _SETTING_BEFORE for k in range(max(s0, e.start - 2), e.start)):
                     continue
                 settings.append(e)
-            elif e.start >= left and e.start not in taken and self._word_before(lower, e.start, s0, ent_tok) in ("on", "in", "across", "for"):
+            elif e.start >= left and e.start not in taken and self._word_before(lower, e.start, s0, ent_tok, e.end) in ("on", "in", "across", "for"):
                 settings.append(e)
         if subject is proposed and subject is not None and any(e.text.lower() == subject.text.lower() for e in settings):
             subject = None  # the paper's method named as where the value holds: the value is not about it
