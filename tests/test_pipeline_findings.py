@@ -228,6 +228,19 @@ def test_findings_metric_phrase_becomes_a_metric_mention(nlp, text, tags, metric
     assert (ent.label_, ent.id_) == (label, rule)
 
 
+@pytest.mark.parametrize("text,tags,metric", [
+    # the measure in parentheses right after the value
+    ("RoBERTa improves over XLNet by 0.4 points (EM) and 0.6 points (F1).", [("RoBERTa", MO), ("XLNet", MO), ("EM", X), ("F1", X)], "F1"),
+    # a direction noun that is a measure word itself
+    ("GemFilter achieves a 2.4x speedup over SnapKV.", [("GemFilter", M), ("SnapKV", M)], "speedup"),
+    ("GemFilter achieves a 2.4x speed-up over SnapKV.", [("GemFilter", M), ("SnapKV", M)], "speed-up"),
+])
+def test_findings_metric_of_the_last_value(nlp, text, tags, metric):
+    doc = run(nlp, text, tags)
+    f = doc._.kg_findings[-1]
+    assert f["metric"] == metric and f["metric_mention"] is not None and f["metric_mention"].label_ == "Metric"
+
+
 @pytest.mark.parametrize("text,tags,name,label", [
     ("ColmmBERT-base-TR yields up to +13.8% mAP.", [("mAP", X)], "ColmmBERT-base-TR", "Method"),
     ("The LoG detector alone attained 84% accuracy.", [("accuracy", X)], "LoG", "Method"),

@@ -525,7 +525,7 @@ class FindingExtractor(RuleComponent):
         vs, ve, left = f["_vs"], f["_ve"], f["_left"]
         noun = self._noun_after(lower, ve, f["_right"])
         if noun:
-            f["direction"], f["rule"], _, e = noun
+            f["direction"], f["rule"], f["_noun_start"], e = noun
             f["end"] = max(f["end"], doc[e - 1].idx + len(doc[e - 1]))
             f["_noun_end"] = e
             return
@@ -622,9 +622,17 @@ class FindingExtractor(RuleComponent):
         for j in (ve, ve + 1, after, after + 1):
             e = ent_tok.get(j)
             if e is not None and e.label_ == "Metric" and j < right:
-                if j == e.start and all(lower[x] in ("in", "on", "of", "a", "the", "-", "relative", "absolute") for x in range(ve if j <= ve + 1 else after, j)):
+                # "0.6 points (F1)": the measure in parentheses right after the value
+                if j == e.start and all(lower[x] in ("in", "on", "of", "a", "the", "-", "relative", "absolute", "(")
+                                        for x in range(ve if j <= ve + 1 else after, j)):
                     f["_metric_after"] = True
                     return self._set_metric(doc, lower, f, e, e.start, e.end, ent_tok)
+        # "a 24x speedup": a direction noun that is a measure word itself (written "speed-up" too)
+        ns = f.get("_noun_start")
+        if ns is not None and "".join(lower[ns:after]).replace("-", "") in self.metric_heads:
+            f["_metric_after"] = True
+            f["metric"], f["metric_mention"], f["_new_metric"] = doc[ns:after].text, None, (ns, after)
+            return None
         # "V% of NP": a share of a measure ("95% of its accuracy"), else of a population ("10% of the labels")
         if f.get("_noun_end") is None and ve < right and lower[ve] == "of":
             return self._share_of(doc, lower, f, ent_tok)
