@@ -169,7 +169,8 @@ _SCHEMAS: tuple[RuleFileSchema, ...] = (
               {"units": "map", "qualifiers": "map", "boundaries": "words", "stop": "words", "metric_heads": "words",
                "compound_heads": "words", "vague_heads": "words", "setting_words": "words", "resource_heads": "words",
                "setting_cues": "words", "weak_setting_cues": "words", "result_before_at": "words", "own": "words",
-               "other_subjects": "words", "compare": "words"},
+               "other_subjects": "words", "np_stops": "words",
+               "subject_heads": "words", "compare": "words"},
               ("units",)),
     _settings("links_settings.json", "kg_links", "words that end or continue a noun phrase, stand between a naming "
               "cue and a name, and make a title's words no name",

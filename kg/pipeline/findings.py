@@ -54,22 +54,37 @@ from .candidates import doc_text
 from .doctokens import char_token_span, sentence_bounds, token_lower, token_spaces, token_starts, token_texts
 from .rules import RuleComponent
 
-__all__ = ["FindingExtractor", "make_findings"]
+__all__ = ["FindingExtractor", "make_findings", "METRIC_RULE", "SUBJECT_RULE"]
 
 #: what a finding can be about, and where it can hold (kg.schema's ``subject`` / ``setting`` roles)
 _SUBJECT_TYPES = frozenset(types_with_role("subject"))
 _SETTING_TYPES = frozenset(types_with_role("setting"))
 _NUM = r"\d+(?:\.\d+)?"
 #: words before a mention that make it a setting or a comparison target, not a subject
-_SETTING_PREPS = frozenset({"on", "in", "for", "across", "over", "with", "to", "than", "against", "vs", "vs.", "versus", "like", "as"})
+_SETTING_PREPS = frozenset({"on", "in", "for", "across", "over", "with", "to", "than", "against", "vs", "vs.", "versus", "like", "as",
+                            "using", "via", "from", "into", "onto", "unlike"})
+#: words before "to" that make what follows a comparison target ("equivalent to X (81%)")
+_LIKENESS = frozenset({"equivalent", "comparable", "similar", "close", "identical", "equal", "superior", "inferior"})
+#: signs between a measure and its value inside parentheses ("(ALO-ASR < 20%)"): the parentheses state a level
+_LEVEL_SIGNS = frozenset({"<", ">", "=", ":", "of", "≤", "≥", "<=", ">=", "~", "at", "is"})
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 #: a parameter count ("13B", "7b", "350M") names a model size, not a model
 _SIZE = re.compile(r"^\d+(?:\.\d+)?\s*[bmkt]$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 #: the rule id of a Metric mention this component makes of a measure phrase no entity covers
 METRIC_RULE = "find.metric_heads"
+#: the rule id of a Method mention this component makes of a name no entity covers in a value's subject phrase
+SUBJECT_RULE = "find.subject_name"
+#: a name's shape: a capital after its first character ("PUDD", "LoG", "ColmmBERT"), not a plural acronym ("LLMs")
+_NAME_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+]{0,40}$")
+_INNER_CAP = re.compile(r"^.[^A-Z]{0,40}[A-Z]")
+_PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,12}s$")
 #: words skipped between "V% of" and the phrase it is a share of ("95% of its original accuracy")
 _DETERMINERS = frozenset({"the", "a", "an", "all", "its", "their", "our", "his", "her", "this", "these", "those", "each"})
+#: words after a preposition that let it reach past up to two modifiers to a name ("on the lightweight X", "to various X")
+_QUANTIFIERS = _DETERMINERS | {"various", "several", "multiple", "different", "both", "some", "most", "many", "other", "two", "three"}
+#: punctuation that ends the phrase a value is said of
+_NP_PUNCT = frozenset({",", ";", ":", ".", "!", "?", "—", "–"})
 #: words before a measure that make its value a threshold ("at an IoU of 0.5", "precision at 90% recall")
 _THRESHOLD = frozenset({"at", "under", "@"})
 #: comparatives that carry their own measure ("15x faster" is speed, "4x smaller" size)
@@ -146,6 +161,8 @@ class FindingExtractor(RuleComponent):
         self.own = words("own")
         self.result_before_at = words("result_before_at")
         self.others = words("other_subjects")
+        self.np_stops = words("np_stops")
+        self.subject_heads = words("subject_heads")
         self._max_compare = max((len(c) for c in self.compare), default=1)
         self.units = units
         # units spelled "points" also count things ("2000 points"): only small values are score points
@@ -251,7 +268,11 @@ class FindingExtractor(RuleComponent):
         for e in ents:
             for t in range(e.start, e.end):
                 ent_tok[t] = e
-        proposed = next((s for label, s, _ in doc._.kg_links or () if label == "proposes" and s.label_ in _SUBJECT_TYPES), None)
+        links = [s for label, s, _ in doc._.kg_links or () if label == "proposes"]
+        subject = next((s for s in links if s.label_ in _SUBJECT_TYPES), None)
+        # what the paper proposes that cannot be a subject (a dataset, a mistyped name): a clause about it is no
+        # clause about the proposed method ("models trained on AICC reach ...")
+        proposed = (subject, frozenset(s.text.lower() for s in links if s.label_ not in _SUBJECT_TYPES))
         text = doc_text(doc)
         if not _DIGIT.search(text):
             doc._.kg_findings = findings
@@ -269,12 +290,16 @@ class FindingExtractor(RuleComponent):
         return doc
 
     def _add_metric_mentions(self, doc: Doc, findings: list[dict], ent_tok: dict[int, Span], ents: list[Span]) -> None:
-        """Make each finding's measure phrase that no mention covers a Metric mention in ``doc.ents``.
+        """Make each finding's measure phrase that no mention covers a Metric mention in ``doc.ents``, and add
+        the names this component found as subjects (``_bare_name``) of the findings kept.
 
         "reduces inference latency by 40%" then links to a Metric node even where no lexicon
         lists "inference latency"; only phrases ending in a measure word get here (``_metric``).
         """
-        made: dict[tuple[int, int], Span] = {}
+        made: dict[tuple[int, int], Span] = {
+            (f["subject"].start, f["subject"].end): f["subject"] for f in findings
+            if f["subject"] is not None and f["subject"].id_ == SUBJECT_RULE
+        }
         for f in findings:
             where = f.pop("_new_metric", None)
             if where is None or f["metric_mention"] is not None:
@@ -291,9 +316,10 @@ class FindingExtractor(RuleComponent):
         if made:
             doc.ents = sorted([*ents, *made.values()], key=lambda e: e.start)
 
-    def _sentence(self, doc: Doc, sent: tuple[int, int, int, int], ent_tok: dict[int, Span], proposed: Span | None,
-                  lower: list[str]) -> list[dict]:
-        """The findings of one sentence, ``sent``: its (start, end) tokens and (start, end) characters."""
+    def _sentence(self, doc: Doc, sent: tuple[int, int, int, int], ent_tok: dict[int, Span],
+                  proposed: tuple[Span | None, frozenset[str]], lower: list[str]) -> list[dict]:
+        """The findings of one sentence, ``sent``: its (start, end) tokens and (start, end) characters;
+        ``proposed``: the Method / Model the paper proposes (or None) and the lower-case texts of what else it proposes."""
         s0, s1, base, end_char = sent
         text = doc_text(doc)
         starts, texts = token_starts(doc), token_texts(doc)
@@ -386,14 +412,14 @@ class FindingExtractor(RuleComponent):
                     f["_qstart"] = pq  # verbs and the metric are read before "from"
                     left = p["_left"]
                     out.pop()
-            if self._baseline_value(lower, f, out, s0, sent_all):
+            if self._baseline_value(lower, f, out, s0, sent_all, ent_tok):
                 prev_end = ve
                 continue
-            self._direction(doc, lower, f, out)
+            self._direction(doc, lower, f, out, ent_tok)
             self._metric(doc, lower, f, ent_tok)
             self._setting_value(lower, f, s0, ent_tok)
             taken = {e.start for g in out for e in g["settings"]}
-            self._subject_settings(doc, lower, f, ent_tok, proposed, s0, taken, sent_all, roles)
+            self._subject_settings(doc, lower, f, ent_tok, proposed, s0, taken, sent_all, roles, out[-1] if out else None)
             out.append(f)
             prev_end = ve
         # coordinated values share the settings named after the last one ("73% and FLOPs by 74.4% in X"),
@@ -416,7 +442,7 @@ class FindingExtractor(RuleComponent):
                     b["_new_metric"] = a["_new_metric"]
         kept = []
         for f in out:
-            if f.get("_drop") or not (f["metric"] or (f["subject"] is not None and f["direction"] != "reaches")):
+            if f.get("_drop") or not (f["metric"] or (f["subject"] is not None and self._change_of_its_own(lower, f))):
                 continue  # a setting, or a number that says nothing a reader can use ("reaches 9%")
             f["text"] = text[f["start"] : f["end"]]
             for k in [k for k in f if k.startswith("_") and k != "_new_metric"]:
@@ -424,29 +450,82 @@ class FindingExtractor(RuleComponent):
             kept.append(f)
         return kept
 
-    def _baseline_value(self, lower: list[str], f: dict, out: list[dict], s0: int, sent_all: list[Span]) -> bool:
-        """Whether ``f`` is the previous value's baseline ("98% accuracy, compared to 60% for X"): then that
-        finding takes the value as its ``baseline`` and X as what it is compared to, and ``f`` is no finding."""
-        q = f["_qstart"]
-        cue = next((c for n in range(self._max_compare, 0, -1) if q - n >= s0
-                    for c in [tuple(lower[q - n : q])] if c in self.compare and c != ("over",)), None)
-        if cue is None:
+    def _cue_before(self, lower: list[str], i: int, s0: int) -> bool:
+        """Whether a comparison phrase ("compared to", "than") ends right before token ``i`` ("over" aside:
+        "over 90%" is a qualifier)."""
+        return any(i - n >= s0 and tuple(lower[i - n : i]) in self.compare and tuple(lower[i - n : i]) != ("over",)
+                   for n in range(self._max_compare, 0, -1))
+
+    def _change_of_its_own(self, lower: list[str], f: dict) -> bool:
+        """Whether ``f``'s value is a change said right at it ("a 24x speedup", "outperforms X by 11%", "+2.1", "from A to B"):
+        without a measure, a finding needs one. A comparative a clause away ("a higher share of features, for X,
+        21.1% scored ...") says nothing of that value."""
+        if f["direction"] == "reaches":
             return False
+        q = f["_qstart"]
+        # "from 27.6% to 35.4%" names its change too, and "by 0.4 points (EM) and 0.6 points" shares it
+        return (f.get("_noun_end") is not None or bool(f["_sign"]) or f["baseline"] is not None or bool(f.get("_inherited"))
+                or (q - 1 >= 0 and lower[q - 1] == "by"))
+
+    def _baseline_value(self, lower: list[str], f: dict, out: list[dict], s0: int, sent_all: list[Span],
+                        ent_tok: dict[int, Span]) -> bool:
+        """Whether ``f`` is a comparison target's value, not a result: after a comparison cue ("98% accuracy,
+        compared to 60% for X", "compared to X's 63.6%") or in parentheses after a comparison target ("compared to
+        prior defenses (ASR > 50%)", "equivalent to ones using X (81%-91%)"). Then the previous finding takes the
+        value as its ``baseline`` and X as what it is compared to, and ``f`` is no finding."""
+        q = f["_qstart"]
+        target = None
+        if not self._cue_before(lower, q, s0):
+            e = ent_tok.get(q - 2) if q - 2 >= s0 and lower[q - 1] in ("'s", "’s") else None
+            if e is not None and e.end == q - 1 and e.label_ in _SUBJECT_TYPES and self._cue_before(lower, e.start, s0):
+                target = e  # "compared to Trafilatura's 63.6%"
+            elif e is None and q - 2 >= s0 and lower[q - 1] in ("'s", "’s") and self._cue_before(lower, q - 2, s0):
+                pass  # the same, with a name no mention covers
+            else:
+                where = self._paren_target(lower, q, s0)
+                if where is None:
+                    return False
+                target = next((e for e in sent_all if where[0] <= e.start < where[1] and e.label_ in _SUBJECT_TYPES), None)
         if out and not out[-1].get("_drop"):
             prev = out[-1]
             if prev["baseline"] is None:
                 prev["baseline"] = f["value"]
             if prev["compared_to"] is None:
                 # "... for X", "... of X": the method the baseline value belongs to
-                prev["compared_to"] = next((e for e in sent_all if f["_ve"] <= e.start <= f["_ve"] + 2 and e.start < f["_right"]
-                                            and e.label_ in _SUBJECT_TYPES), None)
+                prev["compared_to"] = target or next((e for e in sent_all if f["_ve"] <= e.start <= f["_ve"] + 2
+                                                      and e.start < f["_right"] and e.label_ in _SUBJECT_TYPES), None)
         return True
 
-    def _direction(self, doc: Doc, lower: list[str], f: dict, out: list[dict]) -> None:
+    def _paren_target(self, lower: list[str], q: int, s0: int) -> tuple[int, int] | None:
+        """The words between a comparison cue and the parentheses that hold the value at token ``q`` ("compared
+        to prior defenses (ASR > 50%)", "equivalent to ones using X (81%-91%)"), as (start, end) tokens; None
+        when the value is in no parentheses or they follow no comparison."""
+        p = q - 1
+        while p >= s0 and q - p <= 4 and lower[p] != "(":
+            if lower[p] in (")", ",", ";", ":") or _DIGIT.search(lower[p]):
+                return None
+            p -= 1
+        if p < s0 or lower[p] != "(":
+            return None
+        for k in range(p - 1, max(s0, p - 7) - 1, -1):
+            t = lower[k]
+            if self._cue_before(lower, k + 1, s0) or (t == "to" and k - 1 >= s0 and lower[k - 1] in _LIKENESS):
+                return k + 1, p
+            d = self.verbs.get(t)
+            if d is not None and t not in self.all_heads:
+                # "outperforming prior defenses (50%)": the rival's value; another verb's object is a result
+                return (k + 1, p) if d[0] == "outperforms" else None
+            if not (t == "-" or t in ("'s", "’s") or any(c.isalnum() for c in t)):
+                return None
+        return None
+
+    def _direction(self, doc: Doc, lower: list[str], f: dict, out: list[dict], ent_tok: dict[int, Span]) -> None:
+        """Set ``f``'s direction and rule: a direction noun after the value, else the nearest verb before it, else a
+        sign, else the previous coordinated value's direction, else ``reaches``."""
         vs, ve, left = f["_vs"], f["_ve"], f["_left"]
         noun = self._noun_after(lower, ve, f["_right"])
         if noun:
-            f["direction"], f["rule"], _, e = noun
+            f["direction"], f["rule"], f["_noun_start"], e = noun
             f["end"] = max(f["end"], doc[e - 1].idx + len(doc[e - 1]))
             f["_noun_end"] = e
             return
@@ -460,8 +539,13 @@ class FindingExtractor(RuleComponent):
                 f["direction"], f["rule"] = d
                 f["start"] = min(f["start"], doc[j].idx)
                 f["_verb"] = j
+                if out and out[-1]["_ve"] <= j < out[-1].get("_noun_end", -1):
+                    f["_inherited"] = True  # "a 30% absolute improvement, and 11% on average": the previous value's noun
                 if d[0] == "reaches" and f["_sign"]:
                     break  # "achieves −0.35 BLEU": the sign says more than the verb
+                if d[0] != "reaches" and not f["_sign"] and (self._level_after_to(lower, j, f) or self._paren_level(lower, j, f, ent_tok)):
+                    # "improves X to 97.5%", "better robustness (ASR < 20%)": the level reached, not the change
+                    f["direction"] = "reaches"
                 return
         if f["_sign"]:
             f["direction"] = "improves" if f["_sign"] == "+" else "reduces"
@@ -472,8 +556,33 @@ class FindingExtractor(RuleComponent):
             and not any(t in _PREDICATES for t in between)  # "..., the accuracy is maintained at 93%": a new predicate
         ):
             f["direction"], f["rule"] = out[-1]["direction"], out[-1]["rule"]
+            f["_inherited"] = True  # "... by 73% and FLOPs by 74.4%": said of what the previous value is said of
             return
         f["direction"] = "reaches"
+
+    def _level_after_to(self, lower: list[str], verb: int, f: dict) -> bool:
+        """Whether the value follows "to" after the change verb at ``verb`` ("raises accuracy to an unprecedented
+        97.5%", "cuts the error to 5%"): the level reached. Not "from A to B" (a baseline) nor "5% to 10%" (a range)."""
+        if f["baseline"] is not None:
+            return False
+        k = f["_qstart"] - 1
+        while k > verb and f["_qstart"] - k <= 3 and lower[k] != "to" and lower[k].isalpha() and lower[k] not in self.verbs:
+            k -= 1
+        return k > verb and lower[k] == "to" and not (k - 1 >= 0 and (lower[k - 1] in ("%", "x", "×") or _DIGIT.search(lower[k - 1])))
+
+    def _paren_level(self, lower: list[str], verb: int, f: dict, ent_tok: dict[int, Span]) -> bool:
+        """Whether the value sits in parentheses opened after the verb at ``verb`` that name a measure before it
+        ("better robustness (ALO-ASR < 20%)", "(accuracy: 91%)"): they state the level, not the change."""
+        q = f["_qstart"]
+        p, measure = q - 1, False
+        while p > verb and q - p <= 5 and lower[p] != "(":
+            e = ent_tok.get(p)
+            if lower[p] in self.all_heads or (e is not None and e.label_ == "Metric"):
+                measure = True
+            elif lower[p] not in _LEVEL_SIGNS and lower[p] != "-":
+                return False
+            p -= 1
+        return measure and p > verb and lower[p] == "("
 
     def _setting_value(self, lower: list[str], f: dict, s0: int, ent_tok: dict[int, Span]) -> None:
         """Mark ``f`` dropped when the word before it makes the value a setting ("top 5%", "with 10% labels",
@@ -513,9 +622,17 @@ class FindingExtractor(RuleComponent):
         for j in (ve, ve + 1, after, after + 1):
             e = ent_tok.get(j)
             if e is not None and e.label_ == "Metric" and j < right:
-                if j == e.start and all(lower[x] in ("in", "on", "of", "a", "the", "-") for x in range(ve if j <= ve + 1 else after, j)):
+                # "0.6 points (F1)": the measure in parentheses right after the value
+                if j == e.start and all(lower[x] in ("in", "on", "of", "a", "the", "-", "relative", "absolute", "(")
+                                        for x in range(ve if j <= ve + 1 else after, j)):
                     f["_metric_after"] = True
                     return self._set_metric(doc, lower, f, e, e.start, e.end, ent_tok)
+        # "a 24x speedup": a direction noun that is a measure word itself (written "speed-up" too)
+        ns = f.get("_noun_start")
+        if ns is not None and "".join(lower[ns:after]).replace("-", "") in self.metric_heads:
+            f["_metric_after"] = True
+            f["metric"], f["metric_mention"], f["_new_metric"] = doc[ns:after].text, None, (ns, after)
+            return None
         # "V% of NP": a share of a measure ("95% of its accuracy"), else of a population ("10% of the labels")
         if f.get("_noun_end") is None and ve < right and lower[ve] == "of":
             return self._share_of(doc, lower, f, ent_tok)
@@ -723,13 +840,139 @@ class FindingExtractor(RuleComponent):
                 return False
         return False
 
+    def _word_before(self, lower: list[str], i: int, s0: int, ent_tok: dict[int, Span], end: int | None = None) -> str:
+        """The word that gives the mention at tokens ``i:end`` its role: the word right before it, or a preposition
+        before an article or quantifier and up to two modifiers ("on the lightweight X", "to various X", "in the
+        X challenge"); "In practice X" keeps "practice" (no article: "in" is not X's). An acronym in parentheses
+        after its long form has the long form's role ("for a pre-trained deep neural network (DNN)")."""
+        reach = 3
+        if end is not None and i - 1 >= s0 and lower[i - 1] == "(" and end < len(lower) and lower[end] == ")":
+            long = ent_tok.get(i - 2)
+            if long is not None and long.end == i - 1:
+                return self._word_before(lower, long.start, s0, ent_tok)
+            i, reach = i - 1, 6
+        first = lower[i - 1] if i - 1 >= s0 else ""
+        j, words = i - 1, 0
+        while j >= s0 and words <= reach:
+            t = lower[j]
+            if t in _SETTING_PREPS:
+                k = j + 1
+                if k < i and t in ("as", "like"):
+                    return first  # "classifiers such as the Random Forest": an example of the subject
+                return t if k == i or lower[k] in _QUANTIFIERS or lower[k].isdigit() else first
+            if t != "-":
+                if j in ent_tok or t in self.verbs or t in self.own or t in ("and", "or") or not t.isalnum():
+                    return first
+                words += 1
+            j -= 1
+        return first
+
+    def _subject_np(self, lower: list[str], f: dict, clause: int) -> tuple[int, int]:
+        """The words the value is said of, as (start, end) tokens (maybe empty): the phrase before its verb (or
+        before the value), read back to a clause word, punctuation, "and" / "or" or another verb. A phrase that ends at a verb
+        is that verb's object, so the phrase before that verb is read ("our model beats the best baselines with a
+        5% gain": "our model"; "a supervised baseline with 48.9% success": "a supervised baseline")."""
+        j = f.get("_verb", -1)
+        if j < clause:
+            j = f["_qstart"]
+        for _ in range(4):
+            k, depth = j - 1, 0
+            if k >= clause and lower[k] in _PREDICATES:
+                k -= 1  # "human accuracy is 90%": the phrase before the copula
+            end = k + 1
+            while k >= clause and end - k <= 12:
+                t = lower[k]
+                if t == ")":
+                    depth += 1
+                elif t == "(":
+                    if not depth:
+                        break
+                    depth -= 1
+                elif not depth and (t in self.np_stops or t in _NP_PUNCT or t in ("and", "or")
+                                    or (t in self.verbs and t not in self.all_heads)):
+                    break
+                k -= 1
+            if k >= clause and not depth and lower[k] in self.verbs and lower[k] not in self.all_heads:
+                if lower[k] == "with" and (k == clause or lower[k - 1] in _NP_PUNCT):
+                    return k + 1, end  # ", with some providers exceeding 90%": the phrase after "with" is the subject
+                j = k
+                continue
+            return k + 1, end
+        return j, j
+
+    def _bare_name(self, doc: Doc, lower: list[str], a: int, b: int, ent_tok: dict[int, Span]) -> Span | None:
+        """A name no mention covers that heads the subject phrase ``a:b`` ("ColmmBERT-base-TR yields",
+        "our multi-layer RPCA reached", "the LoG detector alone attained"): a Method mention (rule
+        ``find.subject_name``), put in ``ent_tok`` so the sentence's later values find the same one. None
+        when the phrase holds no such name, or more than one, or the name is not at its end (at most a
+        head noun and an adverb may follow), or it sits in a prepositional phrase."""
+        spaces = token_spaces(doc)
+        found, k = None, a
+        while k < b:
+            # a name written without spaces ("ColmmBERT-base-TR") is one run of tokens
+            e = k
+            while e + 1 < b and e - k < 6 and not spaces[e] and doc[e + 1].text != "(":
+                e += 1
+            run = range(k, e + 1)
+            if lower[k] in _SETTING_PREPS or lower[k] == "of":
+                return None
+            held = [ent_tok.get(t) for t in run if t in ent_tok]
+            if held and all(h is not None and h.id_ == SUBJECT_RULE and h.start == k for h in held):
+                return held[0]  # made for an earlier value of this sentence
+            texts = [doc[t].text for t in run]
+            if not held and any(_INNER_CAP.match(x) and not _PLURAL_ACRONYM.match(x) for x in texts) and all(
+                _NAME_PART.match(x) or x == "-" for x in texts) and texts[0] != "-" and texts[-1] != "-" and not any(
+                lower[t] in self.all_heads or lower[t] in self.own or lower[t] in self.others for t in run):
+                if found is not None:
+                    return None  # two names: which one is the subject is not clear
+                found = (k, e + 1)
+            k = e + 1
+        if found is None:
+            return None
+        # "the LoG detector alone": a system noun and an adverb may follow the name, nothing else ("the SOP task")
+        tail = [lower[t] for t in range(found[1], b)]
+        if tail and tail[-1] in ("alone", "itself", "only"):
+            tail.pop()
+        if len(tail) > 1 or (tail and tail[0] not in self.subject_heads):
+            return None
+        label = "Model" if tail[:1] in (["model"], ["models"]) else "Method"
+        span = Span(doc, found[0], found[1], label=label, span_id=SUBJECT_RULE)
+        for t in range(*found):
+            ent_tok[t] = span
+        return span
+
+    def _np_kind(self, lower: list[str], a: int, b: int) -> str:
+        """``own`` when the phrase ``a:b`` holds the paper's own words ("our model", "the proposed method"),
+        ``other`` when it holds someone else's ("the best models", "existing methods", "some providers") outside
+        a prepositional phrase ("attacks on some providers" is about the attacks) and after no comparison cue
+        ("lower than the strongest ... baselines"), else ``""``."""
+        if any(self._cue_before(lower, k, max(0, a - 8)) for k in range(a, max(0, a - 6) - 1, -1)):
+            return ""
+        kind, prep = "", False
+        for k in range(a, b):
+            t = lower[k]
+            if t in self.own:
+                return "own"
+            if t in _SETTING_PREPS or t == "of":
+                # "state-of-the-art" is one word
+                prep = prep or not ((k > a and lower[k - 1] == "-") or (k + 1 < b and lower[k + 1] == "-"))
+            elif t in self.others and not prep:
+                kind = "other"
+        return kind
+
     def _subject_settings(
-        self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span], proposed: Span | None, s0: int, taken: set[int],
-        sent_all: list[Span], roles: dict[int, tuple[tuple[str, ...] | None, bool]],
+        self, doc: Doc, lower: list[str], f: dict, ent_tok: dict[int, Span], proposed: tuple[Span | None, frozenset[str]],
+        s0: int, taken: set[int], sent_all: list[Span], roles: dict[int, tuple[tuple[str, ...] | None, bool]],
+        prev_f: dict | None,
     ) -> None:
         """Subject, comparison target and settings of finding ``f``; ``taken`` holds mentions earlier values'
         settings claimed, ``sent_all`` the sentence's mentions in order (each value reads those before its clause's end),
-        ``roles`` caches each mention's comparison cue and whether a direction verb acts on it."""
+        ``roles`` caches each mention's comparison cue and whether a direction verb acts on it; ``prev_f`` is the
+        sentence's previous finding (a coordinated value is said of what it is said of).
+
+        Marks ``f`` dropped when it is said of someone else's unnamed systems ("the best models reach only 50%",
+        "a supervised baseline with 48.9% success"): a number no reader can attach to anything."""
+        proposed, proposed_other = proposed
         vs, left, right = f["_vs"], f["_left"], f["_right"]
         sent_ents = [e for e in sent_all if max(e.start, s0) < right]
         for e in sent_ents:
@@ -757,13 +1000,14 @@ class FindingExtractor(RuleComponent):
             if e.start < clause:
                 continue
             prev = lower[e.start - 1] if e.start - 1 >= s0 else ""
+            role = self._word_before(lower, e.start, s0, ent_tok, e.end)
             # "than X", "on X", "outperforms the strong X": a comparison target or a setting, not the subject;
             # after "we", "of X" is an object ("we improve the accuracy of X"); "X and Y" share X's role
             obj = roles[e.start][1] or (
                 e.label_ in _SETTING_TYPES and prev in ("and", "or") and e.start - 1 == excluded_end and bool(objects)
             )
             if (
-                prev in _SETTING_PREPS or cues.get(e.start) is not None or obj
+                role in _SETTING_PREPS or cues.get(e.start) is not None or obj
                 or (prev == "of" and own is not None and own < e.start)
                 or (prev in ("and", "or") and e.start - 1 == excluded_end)
             ):
@@ -773,15 +1017,31 @@ class FindingExtractor(RuleComponent):
                 continue
             if e.label_ in _SUBJECT_TYPES and e.start not in taken and _named(e):
                 candidates.append(e)
+        # what the value is said of: "our model" (the paper's own), "the best models" (someone else's), a name
+        a, b = self._subject_np(lower, f, clause)
+        if prev_f is not None and "_np" in prev_f and (
+            f.get("_inherited") or a == b
+            # "X is 3x faster and offers +1.7% ...": a second predicate of the same subject
+            or (a - 1 >= s0 and lower[a - 1] in ("and", "or") and not any(a <= e.start < b for e in sent_ents)
+                and not self._np_kind(lower, a, b))
+        ):
+            # "... 54.2% on coarse tasks and 33.0% on ...", ", outperforming X by 1.08pp": the previous value's
+            a, b = prev_f["_np"]
+        f["_np"] = (a, b)
+        kind = self._np_kind(lower, a, b)
         if candidates:
             subject = candidates[-1]
-        elif proposed is not None and _named(proposed):
-            # the paper's own method, unless someone else's is named after the paper's own words
-            # ("our evaluation shows that even the best models reach only 54%")
-            other = next((j for j in range(vs - 1, left - 1, -1) if lower[j] in self.others), None)
-            own_last = next((j for j in range(vs - 1, s0 - 1, -1) if lower[j] in self.own), None)
-            if other is None or (own_last is not None and own_last > other):
-                subject = proposed
+        elif kind == "other":
+            f["_drop"] = "someone else's result"
+        elif a < b and (subject := self._bare_name(doc, lower, a, b, ent_tok)) is not None:
+            pass
+        elif proposed is not None and _named(proposed) and not any(
+            # "PUDD (a Task mention) achieves", "models trained on AICC (a proposed dataset)": not the proposed method
+            a <= e.start < b and e.label_ not in _SUBJECT_TYPES and e.label_ != "Metric"
+            and (e.text.lower() in proposed_other or self._word_before(lower, e.start, s0, ent_tok) not in _SETTING_PREPS)
+            for e in sent_ents
+        ):
+            subject = proposed
         if subject is not None and compared is not None and subject.start == compared.start:
             subject = None
         # "outperforming X with up to 3.5x more parameters": the value describes X, not a result
@@ -803,7 +1063,7 @@ class FindingExtractor(RuleComponent):
                 if e.label_ in _SUBJECT_TYPES and not any(lower[k] in _SETTING_BEFORE for k in range(max(s0, e.start - 2), e.start)):
                     continue
                 settings.append(e)
-            elif e.start >= left and e.start not in taken and e.start - 1 >= s0 and lower[e.start - 1] in ("on", "in", "across", "for"):
+            elif e.start >= left and e.start not in taken and self._word_before(lower, e.start, s0, ent_tok, e.end) in ("on", "in", "across", "for"):
                 settings.append(e)
         if subject is proposed and subject is not None and any(e.text.lower() == subject.text.lower() for e in settings):
             subject = None  # the paper's method named as where the value holds: the value is not about it
