@@ -308,6 +308,12 @@ def test_links_title_name_over_a_mention_needs_one_coined_word(nlp, text, tags):
         ("We propose a method for graph matching (GM) on meshes.", [], []),
         ("We propose to use T5 (Raffel et al., 2020) as a generator.", [("T5", MO)], []),
         ("We present results on the test split (Table 2) of the data.", [], []),
+        # one acronym after each "and" that follows the first: a second thing named as directly
+        ("We devise a Gate-of-Flow (GoF) unit and a Ripple Memory Bank (RMB) module for video.", [], ["GoF", "RMB"]),
+        # an acronym glued to a modifier, or in the description of a name the cue already gave
+        ("We build a chain-of-draft (CoD)-enhanced planner for games.", [], []),
+        ("We introduce TideNet, the first tidal gated recurrent unit (TGRU) model.", [("TideNet", MO)],
+         ["TideNet"]),
         ("We propose a weighted kernel similarity (WKS) for graphs.", [("weighted kernel similarity", "Metric"), ("WKS", "Metric")], []),
     ],
 )

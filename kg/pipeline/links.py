@@ -166,6 +166,8 @@ def _acronym_end(texts: list[str], spaces: list[int], a: int, limit: int) -> int
         k += 1
     if k == a or k >= limit or texts[k] != ")" or spaces[k - 1]:
         return None
+    if k + 1 < len(texts) and not spaces[k] and texts[k + 1] not in _PUNCT:
+        return None  # "(CoT)-enhanced": the acronym of something the phrase builds on
     word = "".join(texts[a:k])
     if not 2 <= len(word) <= 12 or not word[0].isalpha() or sum(c.isupper() for c in word) < 2:
         return None
@@ -891,18 +893,45 @@ class PaperLinker(RuleComponent):
                 if got is not None:
                     out.append((_TITLE, got, self.title_rid + "_words"))
                     continue
-            stop = min(n, i + 1 + window)
-            for k in range(i + 1, stop):
-                if k in sent_starts or lower[k] in blockers:
+            # "we devise an Entity-aware Attention (EA) module and a Relation-aware Attention (RA)
+            # module": the first bracket after the cue, then one after each "and" that follows it
+            start = i + 1
+            for _ in range(3):
+                paren = self._first_bracket(texts, spaces, lower, sent_starts, blockers, start, min(n, start + window),
+                                            at)
+                if paren is None:
                     break
-                if texts[k] != "(":
-                    continue
-                if k > i + 2 and _acronym_end(texts, spaces, k + 1, min(n, stop + 8)) is not None:
-                    got = self._acronym_name(doc, texts, lower, spaces, names, at, i + 1, k)
-                    if got is not None:
-                        out.append((_DIRECT, got, rid))
-                break  # only the first bracket after the cue
+                got = self._acronym_name(doc, texts, lower, spaces, names, at, start, paren)
+                if got is None:
+                    break
+                out.append((_DIRECT, got, rid))
+                close = paren + 1
+                while close < n and texts[close] != ")":
+                    close += 1
+                # the acronym's head noun may come before the "and" ("(EA) module and a ...")
+                start = next((k + 1 for k in range(close + 1, min(n, close + 4))
+                              if lower[k] == "and" and k not in sent_starts), None)
+                if start is None or any(k in sent_starts or lower[k] in blockers for k in range(close + 1, start)):
+                    break
         return out
+
+    @staticmethod
+    def _first_bracket(texts: list[str], spaces: list[int], lower: list[str], sent_starts: set[int],
+                       blockers: frozenset[str], start: int, stop: int, at: dict[tuple[int, int], Span]) -> int | None:
+        """The first "(" from token ``start`` to ``stop`` that opens an acronym, after two words at
+        least and before any blocker word, sentence start or comma after a mention ("we introduce
+        SurvNet, the first ... (CoT)": what follows describes the name); None where the first
+        bracket is not one. ``at``: the mentions by (start, end)."""
+        ends = {b for _, b in at}
+        for k in range(start, stop):
+            # a blocker inside a word is none ("Chain-of-Thought")
+            if k in sent_starts or (lower[k] in blockers and (k == 0 or spaces[k - 1])) \
+                    or (texts[k] == "," and k in ends):
+                return None
+            if texts[k] == "(":
+                ok = k > start + 1 and _acronym_end(texts, spaces, k + 1, min(len(texts), stop + 8)) is not None
+                return k if ok else None
+        return None
 
     def _acronym_name(self, doc: Doc, texts: list[str], lower: list[str], spaces: list[int], names: _Names,
                       at: dict[tuple[int, int], Span], i: int, paren: int) -> Span | None:
