@@ -388,7 +388,7 @@ class PaperLinker(RuleComponent):
                 if cue is None:
                     continue
                 _, rid, window, blockers = cue
-                span = self._first_after(lower, sent_starts, starts, i + 1, window, blockers)
+                span = self._first_after(lower, spaces, sent_starts, starts, i + 1, window, blockers)
                 if span is None:
                     continue
                 if is_use:
@@ -1093,14 +1093,15 @@ class PaperLinker(RuleComponent):
         return span.id_.startswith("lex.") or (span.start, span.end) in known or span.text.lower() in known
 
     @staticmethod
-    def _first_after(lower: list[str], sent_starts: set[int], starts: dict[int, Span], i: int, window: int,
-                     blockers: frozenset[str]) -> Span | None:
+    def _first_after(lower: list[str], spaces: list[int], sent_starts: set[int], starts: dict[int, Span], i: int,
+                     window: int, blockers: frozenset[str]) -> Span | None:
         """The first linkable mention starting within ``window`` tokens of ``i`` in the same sentence
-        (``lower``: the doc's lower-case tokens; ``sent_starts``: where its sentences start)."""
+        (``lower``: the doc's lower-case tokens; ``sent_starts``: where its sentences start); a
+        blocker word inside a word ("a Chain-of-Thought ...") does not stop it."""
         for j in range(i, min(len(lower), i + window)):
             if j in starts:
                 return starts[j]
-            if j > i and (j in sent_starts or lower[j] in blockers):
+            if j > i and (j in sent_starts or (lower[j] in blockers and spaces[j - 1])):
                 return None
         return None
 
