@@ -581,7 +581,7 @@ class PaperLinker(RuleComponent):
             return None  # "segmentation: ...": a lower-case word needs the title to say what it names
         label = kind or inner or "Method"
         span = names.add(0, colon, label, "link.name.title")
-        self._add_uses(texts, spaces, names, title_end + 1, label)
+        self._add_uses(texts, spaces, names, [span], title_end + 1)
         return span
 
     def _title_long_forms(self, doc: Doc, texts: list[str], lower: list[str], sent_starts: set[int], title_end: int,
@@ -655,30 +655,38 @@ class PaperLinker(RuleComponent):
 
     def _recurs(self, texts: list[str], spaces: list[int], a: int, b: int, i: int) -> bool:
         """Whether tokens ``a:b`` occur again, as the same words with the same case, from token ``i`` on."""
-        return next(self._occurrences(texts, spaces, a, b, i), None) is not None
+        return next(self._occurrences(texts, spaces, [(a, b)], i), None) is not None
 
     @staticmethod
-    def _occurrences(texts: list[str], spaces: list[int], a: int, b: int, i: int):
-        """Start tokens from ``i`` on where tokens ``a:b`` occur again as whole words."""
-        name, n, first = texts[a:b], b - a, texts[a]
-        for k in range(i, len(texts) - n + 1):
-            if texts[k] != first or texts[k : k + n] != name:
-                continue
-            # a whole word: no letters glued before or after ("Arena" is not in "Arenas" or "Arena-based")
-            if k > 0 and not spaces[k - 1] and texts[k - 1] not in _PUNCT and not texts[k - 1].isspace():
-                continue
-            if k + n < len(texts) and not spaces[k + n - 1] and texts[k + n] not in _PUNCT and not texts[k + n].isspace():
-                continue
-            yield k
+    def _occurrences(texts: list[str], spaces: list[int], parts: list[tuple[int, int]], i: int):
+        """(start token, k) from token ``i`` on where tokens ``parts[k]`` (start, end) occur again as
+        whole words: one pass over the tokens, whatever the number of parts."""
+        by_first: dict[str, list[tuple[list[str], int]]] = {}
+        for x, (a, b) in enumerate(parts):
+            by_first.setdefault(texts[a], []).append((texts[a:b], x))
+        for k in range(i, len(texts)):
+            for name, x in by_first.get(texts[k], ()):
+                n = len(name)
+                if texts[k : k + n] != name:
+                    continue
+                # a whole word: no letters glued before or after ("Arena" is not in "Arenas" or "Arena-based")
+                if k > 0 and not spaces[k - 1] and texts[k - 1] not in _PUNCT and not texts[k - 1].isspace():
+                    continue
+                if k + n < len(texts) and not spaces[k + n - 1] and texts[k + n] not in _PUNCT \
+                        and not texts[k + n].isspace():
+                    continue
+                yield k, x
+                break
 
-    def _add_uses(self, texts: list[str], spaces: list[int], names: _Names, i: int, label: str) -> None:
-        """Tag the later uses of the newest added name from token ``i`` on, where no mention is
-        or over the shorter mentions a use holds ("Recursive-NeRF" tagged "NeRF")."""
-        last = names.new[-1]
-        a, b = last.start, last.end
-        for k in self._occurrences(texts, spaces, a, b, i):
-            if names.free(k, k + b - a) or names.holds(k, k + b - a):
-                names.add(k, k + b - a, label, last.id_)
+    def _add_uses(self, texts: list[str], spaces: list[int], names: _Names, spans: list[Span], i: int) -> None:
+        """Tag the later uses of the added names ``spans`` from token ``i`` on, with their types and
+        rule ids, where no mention is or over the shorter mentions a use holds ("Recursive-NeRF"
+        tagged "NeRF")."""
+        for k, x in self._occurrences(texts, spaces, [(sp.start, sp.end) for sp in spans], i):
+            sp = spans[x]
+            n = sp.end - sp.start
+            if names.free(k, k + n) or names.holds(k, k + n):
+                names.add(k, k + n, sp.label_, sp.id_)
 
     # ------------------------------------------------------------------ the abstract
     def _words(self, texts: list[str], spaces: list[int], i: int, end: int, most: int) -> list[tuple[int, int]]:
@@ -873,7 +881,9 @@ class PaperLinker(RuleComponent):
         out: list[tuple[int, Span, str]] = []
         n = len(lower)
         phrase = self._title_phrase(texts, lower, spaces, title_end)
+        first_new = len(names.new)
         at: dict[tuple[int, int], Span] | None = None
+        by_end: dict[int, list[Span]] = {}
         for i in range(title_end, n - 1):
             if lower[i] not in self.propose_cues.by_last:
                 continue
@@ -884,6 +894,8 @@ class PaperLinker(RuleComponent):
             if at is None:
                 # the mentions by position, read once per doc that has a cue
                 at = {(e.start, e.end): e for e in names.kept() + names.new}
+                for e in at.values():
+                    by_end.setdefault(e.end, []).append(e)
             j = i + 1
             while j < n and (lower[j] in ("a", "an", "the", "our") or lower[j] in self.pointers):
                 j += 1
@@ -898,10 +910,10 @@ class PaperLinker(RuleComponent):
             start = i + 1
             for _ in range(3):
                 paren = self._first_bracket(texts, spaces, lower, sent_starts, blockers, start, min(n, start + window),
-                                            at)
+                                            by_end)
                 if paren is None:
                     break
-                got = self._acronym_name(doc, texts, lower, spaces, names, at, start, paren)
+                got = self._acronym_name(doc, texts, lower, spaces, names, at, by_end, start, paren)
                 if got is None:
                     break
                 out.append((_DIRECT, got, rid))
@@ -913,16 +925,18 @@ class PaperLinker(RuleComponent):
                               if lower[k] == "and" and k not in sent_starts), None)
                 if start is None or any(k in sent_starts or lower[k] in blockers for k in range(close + 1, start)):
                     break
+        acronyms = [e for e in names.new[first_new:] if e.id_ == "link.name.cue"]
+        if acronyms:
+            self._add_uses(texts, spaces, names, acronyms, min(e.end for e in acronyms))  # "SAMC" again further on
         return out
 
     @staticmethod
     def _first_bracket(texts: list[str], spaces: list[int], lower: list[str], sent_starts: set[int],
-                       blockers: frozenset[str], start: int, stop: int, at: dict[tuple[int, int], Span]) -> int | None:
+                       blockers: frozenset[str], start: int, stop: int, ends: dict[int, list[Span]]) -> int | None:
         """The first "(" from token ``start`` to ``stop`` that opens an acronym, after two words at
         least and before any blocker word, sentence start or comma after a mention ("we introduce
         SurvNet, the first ... (CoT)": what follows describes the name); None where the first
-        bracket is not one. ``at``: the mentions by (start, end)."""
-        ends = {b for _, b in at}
+        bracket is not one. ``ends``: the mentions by end token."""
         for k in range(start, stop):
             # a blocker inside a word is none ("Chain-of-Thought")
             if k in sent_starts or (lower[k] in blockers and (k == 0 or spaces[k - 1])) \
@@ -934,11 +948,12 @@ class PaperLinker(RuleComponent):
         return None
 
     def _acronym_name(self, doc: Doc, texts: list[str], lower: list[str], spaces: list[int], names: _Names,
-                      at: dict[tuple[int, int], Span], i: int, paren: int) -> Span | None:
+                      at: dict[tuple[int, int], Span], by_end: dict[int, list[Span]], i: int, paren: int) -> Span | None:
         """The thing an acronym defined at ``paren`` names, in the words from token ``i``: its long
         form or the acronym where either is a linkable mention, else the acronym as a new name;
         None where the acronym is a mention of another kind (a metric) or its first letter
-        starts none of the words before it."""
+        starts none of the words before it. ``at`` / ``by_end``: the mentions by (start, end)
+        and by end token."""
         a = paren + 1
         b = _acronym_end(texts, spaces, a, min(len(texts), a + _MAX_WORD_TOKENS + 1))
         if b is None:
@@ -952,8 +967,8 @@ class PaperLinker(RuleComponent):
                     return span
         # "we propose 3D Multi-Conditional GAN (MCGAN)": a mention that ends at the bracket is the long form
         # (its first letter the acronym's: in "a Mean Teacher + Transfer GAN (MTT-GAN)" "GAN" is not it)
-        long = next((e for (s, t), e in at.items() if t == paren and s >= i and e.label_ in _LINKABLE
-                     and lower[s][:1] == lower[a][:1]), None)
+        long = next((e for e in by_end.get(paren, ()) if e.start >= i and e.label_ in _LINKABLE
+                     and lower[e.start][:1] == lower[a][:1]), None)
         if long is not None:
             return long
         span = at.get((a, b))
@@ -962,9 +977,7 @@ class PaperLinker(RuleComponent):
         if not names.free(a, b) and not names.holds(a, b):
             return None  # "(MTT-GAN)" with "GAN" tagged: the acronym, over it
         kind = self._kind_before(lower, paren)
-        span = names.add(a, b, kind or "Method", "link.name.cue")
-        self._add_uses(texts, spaces, names, b + 1, span.label_)  # "SAMC" again further on
-        return span
+        return names.add(a, b, kind or "Method", "link.name.cue")
 
     def _title_phrase(self, texts: list[str], lower: list[str], spaces: list[int], title_end: int) -> tuple[str, ...] | None:
         """The lower-case words of a title without a colon that opens with a name: its capitalised
