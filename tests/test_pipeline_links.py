@@ -310,6 +310,12 @@ def test_links_title_name_over_a_mention_needs_one_coined_word(nlp, text, tags):
         ("We present results on the test split (Table 2) of the data.", [], []),
         # one acronym after each "and" that follows the first: a second thing named as directly
         ("We devise a Gate-of-Flow (GoF) unit and a Ripple Memory Bank (RMB) module for video.", [], ["GoF", "RMB"]),
+        # a passive cue follows the acronym it introduces; a past one tells of earlier work
+        ("A fused multi-view tracker (FMVT) is designed to follow cells.", [], ["FMVT"]),
+        # (a lower-case long form that no acronym pair names: the acronym)
+        ("A sparse gated network (SGN) module is proposed. SGN is small.", [("sparse gated network", A), ("SGN", A)],
+         ["SGN"]),
+        ("A separable video network (SVN) was introduced in 2018.", [], []),
         # an acronym glued to a modifier, or in the description of a name the cue already gave
         ("We build a chain-of-draft (CoD)-enhanced planner for games.", [], []),
         ("We introduce TideNet, the first tidal gated recurrent unit (TGRU) model.", [("TideNet", MO)],

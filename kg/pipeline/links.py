@@ -888,14 +888,25 @@ class PaperLinker(RuleComponent):
             if lower[i] not in self.propose_cues.by_last:
                 continue
             cue = self.propose_cues.match(lower, i)
-            if cue is None or cue[0][0] in ("is", "are") or cue[2] < 3:
-                continue  # "X is proposed", "the proposed X": what follows is not what the cue introduces
+            if cue is None:
+                continue
             toks, rid, window, blockers = cue
+            if toks[0] not in ("is", "are") and window < 3:
+                continue  # "the proposed X": it points at a mention, defines nothing
             if at is None:
                 # the mentions by position, read once per doc that has a cue
                 at = {(e.start, e.end): e for e in names.kept() + names.new}
                 for e in at.values():
                     by_end.setdefault(e.end, []).append(e)
+            if toks[0] in ("is", "are"):
+                # "an end-to-end multi-task network (MTN) is designed": the acronym before the cue
+                paren = self._bracket_before(texts, spaces, lower, i - len(toks) + 1)
+                if paren is not None:
+                    begin = max((k for k in sent_starts if k <= paren), default=0)
+                    got = self._acronym_name(doc, texts, lower, spaces, names, at, by_end, begin, paren)
+                    if got is not None:
+                        out.append((_DIRECT, got, rid))
+                continue
             j = i + 1
             while j < n and (lower[j] in ("a", "an", "the", "our") or lower[j] in self.pointers):
                 j += 1
@@ -929,6 +940,20 @@ class PaperLinker(RuleComponent):
         if acronyms:
             self._add_uses(texts, spaces, names, acronyms, min(e.end for e in acronyms))  # "SAMC" again further on
         return out
+
+    def _bracket_before(self, texts: list[str], spaces: list[int], lower: list[str], i: int) -> int | None:
+        """The "(" of an acronym that ends right before token ``i``, or before one or two head nouns
+        there ("(MTN) is designed", "(ALSE) method is proposed"); None where there is none."""
+        k = i - 1
+        for _ in range(2):
+            if k >= 0 and (lower[k],) in self.heads:
+                k -= 1
+        if k < 2 or texts[k] != ")":
+            return None
+        paren = next((p for p in range(k - 1, max(-1, k - _MAX_WORD_TOKENS - 1), -1) if texts[p] == "("), None)
+        if paren is None or _acronym_end(texts, spaces, paren + 1, k + 1) != k:
+            return None
+        return paren
 
     @staticmethod
     def _first_bracket(texts: list[str], spaces: list[int], lower: list[str], sent_starts: set[int],
@@ -969,11 +994,13 @@ class PaperLinker(RuleComponent):
         # (its first letter the acronym's: in "a Mean Teacher + Transfer GAN (MTT-GAN)" "GAN" is not it)
         long = next((e for e in by_end.get(paren, ()) if e.start >= i and e.label_ in _LINKABLE
                      and lower[e.start][:1] == lower[a][:1]), None)
-        if long is not None:
+        if long is not None and any(c.isupper() or c.isdigit() for c in long.text):
             return long
         span = at.get((a, b))
         if span is not None:
             return span if span.label_ in _LINKABLE else None
+        if long is not None:
+            return long  # "a sparse gated network (SGN)": written lower case, named by its acronym
         if not names.free(a, b) and not names.holds(a, b):
             return None  # "(MTT-GAN)" with "GAN" tagged: the acronym, over it
         kind = self._kind_before(lower, paren)
