@@ -316,6 +316,9 @@ def test_links_title_name_over_a_mention_needs_one_coined_word(nlp, text, tags):
         ("A sparse gated network (SGN) module is proposed. SGN is small.", [("sparse gated network", A), ("SGN", A)],
          ["SGN"]),
         ("A separable video network (SVN) was introduced in 2018.", [], []),
+        ("The Twin Delayed Policy Gradient (TDPG) network is introduced for control.", [], []),
+        # the short form of a modifier is no acronym of a name
+        ("We introduce a reinforcement learning-based (RL-based) rate controller.", [], []),
         # an acronym glued to a modifier, or in the description of a name the cue already gave
         ("We build a chain-of-draft (CoD)-enhanced planner for games.", [], []),
         ("We introduce TideNet, the first tidal gated recurrent unit (TGRU) model.", [("TideNet", MO)],

@@ -171,6 +171,8 @@ def _acronym_end(texts: list[str], spaces: list[int], a: int, limit: int) -> int
     word = "".join(texts[a:k])
     if not 2 <= len(word) <= 12 or not word[0].isalpha() or sum(c.isupper() for c in word) < 2:
         return None
+    if k - a > 2 and texts[k - 2] == "-" and texts[k - 1].islower():
+        return None  # "(RL-based)": the short form of a modifier, not of a name
     return k
 
 
@@ -294,6 +296,7 @@ class PaperLinker(RuleComponent):
         self.famous: tuple[str, ...] = tuple(settings.get("famous_rules", ()))
         self.connectors = words("connectors")
         self.name_joiners = words("name_joiners")
+        self.passive_not_own = words("passive_not_own")
         self.description_stops = words("description_stops")
         self.np_ends = words("np_ends")
         self.noun_suffixes: tuple[str, ...] = tuple(w.lower() for w in settings.get("noun_suffixes", ()))
@@ -899,7 +902,10 @@ class PaperLinker(RuleComponent):
                 for e in at.values():
                     by_end.setdefault(e.end, []).append(e)
             if toks[0] in ("is", "are"):
+                if toks[-1] in self.passive_not_own:
+                    continue
                 # "an end-to-end multi-task network (MTN) is designed": the acronym before the cue
+                # (not "(TD3) is introduced for ...", which as often tells what the paper uses)
                 paren = self._bracket_before(texts, spaces, lower, i - len(toks) + 1)
                 if paren is not None:
                     begin = max((k for k in sent_starts if k <= paren), default=0)
