@@ -175,7 +175,7 @@ _SCHEMAS: tuple[RuleFileSchema, ...] = (
     _settings("links_settings.json", "kg_links", "words that end or continue a noun phrase, stand between a naming "
               "cue and a name, and make a title's words no name",
               {"np_ends": "words", "noun_suffixes": "words", "not_before_appositive": "words", "pointers": "words",
-               "connectors": "words", "description_stops": "words", "title_generic": "words",
+               "connectors": "words", "name_joiners": "words", "passive_not_own": "words", "description_stops": "words", "title_generic": "words",
                "title_not_first": "words", "title_topic_heads": "words", "famous_rules": "words"}, ()),
     _settings("relations_settings.json", "kg_relations", "words that block a relation, and the filler word sets "
               "rules name", {"blockers": "words", "fillers": "groups"}, ()),

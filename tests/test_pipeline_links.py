@@ -235,10 +235,149 @@ def test_links_title_name_leaves_room_only_for_a_direct_second_name(nlp):
     assert links(doc, "proposes") == ["Quill", "LexBank"]
 
 
-def test_links_propose_at_most_two_things(nlp):
-    text = "We propose AlphaNet. We introduce BetaNet. We present GammaNet."
+def test_links_propose_at_most_three_things(nlp):
+    text = "We propose AlphaNet. We introduce BetaNet. We present GammaNet. We release DeltaNet."
+    doc = run(nlp, text, [("AlphaNet", MO), ("BetaNet", MO), ("GammaNet", MO), ("DeltaNet", MO)])
+    assert links(doc, "proposes") == ["AlphaNet", "BetaNet", "GammaNet"]
+
+
+def test_links_third_proposal_must_be_named_directly(nlp):
+    # a mention further on after a cue is weak: it may be a second proposal, not a third
+    text = ("We propose AlphaNet. We introduce BetaNet. "
+            "We present a compact and fast and robust and tiny and simple model GammaNet.")
     doc = run(nlp, text, [("AlphaNet", MO), ("BetaNet", MO), ("GammaNet", MO)])
     assert links(doc, "proposes") == ["AlphaNet", "BetaNet"]
+
+
+# ---------------------------------------------------------------- proposes: names over shorter mentions
+
+@pytest.mark.parametrize(
+    "text,tags,proposes,ents",
+    [
+        # a coined title word holds the name of what it builds on: the whole word, here and in the abstract
+        (paper("Layered-ViT: A Growing Vision Transformer", "Layered-ViT grows ViT layers on demand."),
+         [("ViT", A), ("Vision Transformer", A), ("ViT", A), ("ViT", A)], ["Layered-ViT"],
+         [("Layered-ViT", A, "link.name.title"), ("Vision Transformer", A, "test"), ("Layered-ViT", A, "link.name.title"),
+          ("ViT", A, "test")]),
+        (paper("Q7-GCN: Queued Temporal Graph Convolution for Ride Demand", "Q7-GCN forecasts demand."),
+         [("GCN", A), ("GCN", A)], ["Q7-GCN"],
+         [("Q7-GCN", A, "link.name.title"), ("Q7-GCN", A, "link.name.title")]),
+        # a name that ends at the acronym defined for it, over the word a context rule tagged
+        ("We propose a novel pooling approach, called Sack of Texture Words (SoTW), for tiles. SoTW is fast.",
+         [("Sack", M), ("SoTW", M)], ["Sack of Texture Words"],
+         [("Sack of Texture Words", M, "link.name.cue"), ("SoTW", M, "test")]),
+        # a coined word right after a cue, over a mention inside it
+        ("We present Fold-NeRF, a folding radiance field.", [("NeRF", M)], ["Fold-NeRF"],
+         [("Fold-NeRF", M, "link.name.cue")]),
+    ],
+)
+def test_links_name_replaces_the_shorter_mentions_it_holds(nlp, text, tags, proposes, ents):
+    doc = run(nlp, text, tags)
+    assert links(doc, "proposes") == proposes
+    assert [(e.text, e.label_, e.id_) for e in doc.ents] == ents
+
+
+@pytest.mark.parametrize(
+    "text,tags",
+    [
+        # "-based" makes the word a modifier; a word that only holds a famous model plus a suffix is not coined
+        (paper("Sentinel-based: Rethinking Watermarks", "We study it."), [("Sentinel", M)]),
+        # two words: the mention inside may be the thing itself described
+        (paper("Vision GNN: An Image is Worth a Graph", "We build graphs of patches."), [("GNN", A)]),
+    ],
+)
+def test_links_title_name_over_a_mention_needs_one_coined_word(nlp, text, tags):
+    doc = run(nlp, text, tags)
+    assert links(doc, "proposes") == []
+    assert [e.text for e in doc.ents] == [t for t, _ in tags]
+
+
+@pytest.mark.parametrize(
+    "text,tags,proposes",
+    [
+        # an acronym defined right where the paper introduces something: the acronym as a name, and its uses
+        ("This paper proposes a texture-aware haze cleaner (TAHC) for aerial photos. TAHC is fast.", [], ["TAHC"]),
+        ("We present a novel Mean Teacher + Transfer GAN (MTT2-GAN) for X-rays.", [("Mean Teacher", M), ("GAN", A)],
+         ["MTT2-GAN"]),
+        # ... or the long form where it is a mention (its first letter the acronym's)
+        ("We propose Cross-Scale Fusion Network (CSFN) to denoise scans.", [("Cross-Scale Fusion Network", A)],
+         ["Cross-Scale Fusion Network"]),
+        # a long form and its acronym found by two rules are one thing
+        ("This paper presents a robust filter called octonion Riesz filter (ORF) for edges.", [], ["octonion Riesz filter"]),
+        # not a bracket after a blocker, not a citation, not a known technique, not a metric mention
+        ("We propose a method for graph matching (GM) on meshes.", [], []),
+        ("We propose to use T5 (Raffel et al., 2020) as a generator.", [("T5", MO)], []),
+        ("We present results on the test split (Table 2) of the data.", [], []),
+        # one acronym after each "and" that follows the first: a second thing named as directly
+        ("We devise a Gate-of-Flow (GoF) unit and a Ripple Memory Bank (RMB) module for video.", [], ["GoF", "RMB"]),
+        # a passive cue follows the acronym it introduces; a past one tells of earlier work
+        ("A fused multi-view tracker (FMVT) is designed to follow cells.", [], ["FMVT"]),
+        # (a lower-case long form that no acronym pair names: the acronym)
+        ("A sparse gated network (SGN) module is proposed. SGN is small.", [("sparse gated network", A), ("SGN", A)],
+         ["SGN"]),
+        ("A separable video network (SVN) was introduced in 2018.", [], []),
+        ("The Twin Delayed Policy Gradient (TDPG) network is introduced for control.", [], []),
+        # the short form of a modifier is no acronym of a name
+        ("We introduce a reinforcement learning-based (RL-based) rate controller.", [], []),
+        # an acronym glued to a modifier, or in the description of a name the cue already gave
+        ("We build a chain-of-draft (CoD)-enhanced planner for games.", [], []),
+        ("We introduce TideNet, the first tidal gated recurrent unit (TGRU) model.", [("TideNet", MO)],
+         ["TideNet"]),
+        ("We propose a weighted kernel similarity (WKS) for graphs.", [("weighted kernel similarity", "Metric"), ("WKS", "Metric")], []),
+    ],
+)
+def test_links_proposes_an_acronym_defined_after_a_cue(nlp, text, tags, proposes):
+    doc = run(nlp, text, tags)
+    assert links(doc, "proposes") == proposes
+    for name in proposes:
+        assert sum(e.text == name for e in doc.ents) >= 1
+    if proposes == ["TAHC"]:
+        assert [e.text for e in doc.ents] == ["TAHC", "TAHC"]
+
+
+@pytest.mark.parametrize(
+    "title,abstract,tags,proposes",
+    [
+        # a title without a colon that the abstract introduces by its words
+        ("Bayesian Ripple Belief Networks", "This paper introduces Bayesian ripple belief networks, which stack layers.",
+         [], ["Bayesian ripple belief networks"]),
+        ("Stacked Sinkhorn Autoencoder for Shapes", "We propose a stacked Sinkhorn autoencoder to learn shapes.",
+         [("autoencoder", A)], ["stacked Sinkhorn autoencoder"]),
+        # not a known method with an adjective, not a title that opens with two things
+        ("Deep Q-Learning for Molecule Design", "We propose deep Q-learning for molecules.", [("Q-learning", M)], []),
+        ("Sparse Codes and Dense Codes for Retrieval", "We present sparse codes that index fast.", [], []),
+    ],
+)
+def test_links_proposes_the_title_words_after_a_cue(nlp, title, abstract, tags, proposes):
+    doc = run_known(nlp, paper(title, abstract), tags, "lex.method.pwc")  # the tagged names are known
+    assert links(doc, "proposes") == proposes
+
+
+@pytest.mark.parametrize(
+    "text,tags,proposes",
+    [
+        # "we ... and present X": the same subject introduces it
+        ("We revisit attention and present Ripplet, a sparse attention layer.", [("Ripplet", M)], ["Ripplet"]),
+        # "researchers propose" tells of earlier work
+        ("Recently, researchers propose Generative Echo Networks (GENs) for audio. We study them.",
+         [("Generative Echo Networks", A), ("GENs", A)], []),
+        # a symbol is no name; a name stops before what it is for
+        ("We define a transform, denoted as T, for grids.", [], []),
+        ("We propose a framework called GraphMixer for Semi-Supervised Learning.", [], ["GraphMixer"]),
+        # a lower-case name with an acronym defined for it
+        ('We design a planner, which we call "look before you leap" (LBYL), for robots.', [],
+         ["look before you leap"]),
+    ],
+)
+def test_links_proposes_cue_variants(nlp, text, tags, proposes):
+    doc = run(nlp, text, tags)
+    assert links(doc, "proposes") == proposes
+
+
+def test_links_title_name_with_a_head_noun_is_another_thing(nlp):
+    text = paper("Kiln: A Toolkit for Porting CUDA Kernels", "We introduce Kiln-Bench, a benchmark of 90 kernels.")
+    doc = run(nlp, text, [("Kiln-Bench", D)])
+    assert links(doc, "proposes") == ["Kiln", "Kiln-Bench"]
 
 
 @pytest.mark.parametrize(
