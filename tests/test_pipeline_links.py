@@ -390,6 +390,10 @@ def test_links_title_name_with_a_head_noun_is_another_thing(nlp):
         ("Work by Meta AI introduces a new tokenizer.", ["Meta AI"]),
         ("Explainable AI methods help users.", []),
         ("Vision Transformers outperform convolutional networks.", []),
+        # "center" and "school" are also common nouns: an organisation only after an affiliation word
+        ("We add the Distance to Center of Mass Encoding to every node.", []),
+        ("The School of Thought prompting style helps.", []),
+        ("Work at Center for Brain Science shows the effect.", ["Center for Brain Science"]),
     ],
 )
 def test_links_affiliated_with_organisations(nlp, text, orgs):

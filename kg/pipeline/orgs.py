@@ -71,6 +71,7 @@ class OrgFinder(RuleComponent):
         self.strong: dict[str, str] = {}
         self.weak: dict[str, str] = {}
         self.lead: dict[str, str] = {}
+        self.weak_lead: dict[str, str] = {}
         self.joiners: set[str] = set()
         self.context: set[str] = set()
         self.list_cues: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -79,13 +80,14 @@ class OrgFinder(RuleComponent):
             for w in p.get("head_words", ()):
                 (self.weak if p.get("weak") else self.strong)[w.lower()] = rid
             for w in p.get("lead_words", ()):
-                self.lead[w.lower()] = rid
+                (self.weak_lead if p.get("weak") else self.lead)[w.lower()] = rid
             self.joiners.update(w.lower() for w in p.get("joiners", ()))
             self.context.update(w.lower() for w in p.get("context", ()))
             for cue in p.get("list_cues", ()):
                 toks = tuple(t.lower_ for t in nlp.make_doc(cue))
                 self.list_cues.setdefault(toks[-1], []).append((toks, rid))
-        self.triggers = frozenset(self.strong) | frozenset(self.weak) | frozenset(self.lead) | frozenset(self.list_cues)
+        self.triggers = (frozenset(self.strong) | frozenset(self.weak) | frozenset(self.lead) | frozenset(self.weak_lead)
+                         | frozenset(self.list_cues))
 
     def process(self, doc: Doc) -> Doc:
         """Add the organisation names of ``doc`` to ``doc.ents`` (where they overlap no entity)."""
@@ -106,9 +108,11 @@ class OrgFinder(RuleComponent):
             if i < resume:
                 continue
             w = low[i]
-            if w in self.lead and cap[i] and i + 2 < n and low[i + 1] in self.joiners and cap[i + 2]:
+            # a weak lead word is also a common noun ("Center of Mass"): only after an affiliation word
+            lead = self.lead.get(w) or (self.weak_lead.get(w) if i > 0 and low[i - 1] in self.context else None)
+            if lead and cap[i] and i + 2 < n and low[i + 1] in self.joiners and cap[i + 2]:
                 end = self._run_end(texts, cap, i + 2)
-                found.append(Span(doc, i, end, label=ORG_LABEL, span_id=self.lead[w]))
+                found.append(Span(doc, i, end, label=ORG_LABEL, span_id=lead))
                 resume = end
                 continue
             if (w in self.strong or w in self.weak) and cap[i] and i > 0 and cap[i - 1]:
