@@ -11,7 +11,9 @@ bare process nouns that name something only with a modifier ("translation",
 Task / Architecture grows over the modifiers in front of it ("block-wise
 quantization", "8-bit Adam", "cross-lingual classification", "3D CNNs").
 Acronym pairs in ``doc._.kg_aliases`` are kept only when both forms survived;
-the short form takes the long form's label.
+the short form takes the long form's label. A name that only a naming cue typed
+("we propose X", "called X": a Method) takes the type of a list-only shape rule
+that matches it exactly ("we present HEAD-QA": a benchmark's shape).
 
 Two steps then spread what the text already said, so a name needs one strong
 cue, not one per mention (the "one sense per discourse" of word-sense work):
@@ -67,6 +69,10 @@ _SHAPE_KINDS = frozenset({"Dataset", "Metric"})
 _STEM = re.compile(r"[A-Za-z]+(?:[ .][A-Za-z]+)*")
 # context cues whose one-word proposals must be shaped like a name (rules/context.jsonl)
 _SHAPED_CUES = ("ctx.head.",)
+# naming cues ("we propose X", "called X") type X a Method by default; a list-only shape rule's type
+# overrides that (_type_by_shape). Cues with a head noun ("X model", "X, a new dataset") keep theirs.
+_NAMING_CUES = ("ctx.method.",)
+_SHAPE_RULES = ("shape.",)
 # labels whose lists and repeats are spread: proper names of things
 _NAMED = frozenset({"Dataset", "Model"})
 # labels whose context-found names are tagged at every mention (a coined method name too: "FastPose")
@@ -355,6 +361,19 @@ class Resolver(RuleComponent):
                     taken[s:e] = b"\x01" * (e - s)
                     chosen[(s, e)] = (label0, "doc.list")
 
+    @staticmethod
+    def _type_by_shape(chosen: dict, weak: dict) -> None:
+        """Give a name that only a naming cue typed ("we propose HEAD-QA", "called FooQA") the type
+        its shape says: a list-only shape rule's ("HotpotQA"-like names are benchmarks,
+        rules/shapes.jsonl ``shape.dataset.*-ctx``). Head-noun cues ("X, a new model", "X model")
+        and lexicon names keep theirs."""
+        for (s, e), (label, rule_id) in chosen.items():
+            if not rule_id.startswith(_NAMING_CUES):
+                continue
+            end, shape_label, shape_rule = weak.get(s, (s, "", ""))
+            if end == e and shape_rule.startswith(_SHAPE_RULES) and shape_label != label:
+                chosen[(s, e)] = (shape_label, rule_id)
+
     def _spread_repeats(self, toks: "_Tokens", chosen: dict, taken: bytearray) -> None:
         """Tag the other mentions of names that a context cue or a list found: ``doc.repeat``."""
         names: dict[str, str] = {}
@@ -414,6 +433,7 @@ class Resolver(RuleComponent):
                 continue  # "translation" alone: a task only with its modifier ("machine translation")
             taken[start:end] = b"\x01" * (end - start)
             chosen[(start, end)] = (label, rule_id)
+        self._type_by_shape(chosen, weak)
         labels = {label for label, _ in chosen.values()}
         if not labels.isdisjoint(_NAMED):
             self._spread_lists(toks, chosen, taken, weak)
