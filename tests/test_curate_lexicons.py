@@ -50,6 +50,8 @@ def test_packaged_lexicons_hold_no_citation(curate):
         ("Stochastic Answer Network", "Model", ["pwc-evaltables-2020", "sota-extractor"], "keep"),  # a named network
         ("Multi-View", "Model", ["pwc-evaltables-2020"], "drop"),  # a hyphenated title word
         ("Twin-Net", "Model", ["pwc-evaltables-2020"], "keep"),
+        ("OCR", "Model", ["pwc-evaltables-2020"], "list-only"),  # a leaderboard acronym: a model only in a list
+        ("CLIP", "Model", ["hf-transformers"], "keep"),
     ],
 )
 def test_name_verdict_table(curate, name, label, sources, verdict):

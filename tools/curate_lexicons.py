@@ -29,6 +29,9 @@ Decisions (each measured on development data, none copied from it):
   which kg tags only as an item of a list of datasets ("MNLI, QNLI, RTE and
   STS-B"); the context and acronym rules still find it when the text says
   "the XYZ dataset" or defines it;
+- a leaderboard model's all-capital acronym of 2-4 letters (NP, OCR, SW, DNN)
+  is a common acronym alone far more often than that model: list-only too
+  (the curated transformers names, BERT, CLIP, stay);
 - a short dataset acronym (up to 4 characters) that a task, method or metric
   list also holds (NER, MLM, STS) is list-only too; a Metric entry that is a
   dataset's name is a table column named after the benchmark (RTE, MRPC):
@@ -256,6 +259,8 @@ def write_lineage(path: Path, families: dict[str, list[str]]) -> None:
 _PLAIN_WORD = re.compile(r"^[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)*$")
 # a short all-capital acronym (SSL, MIT, RTE)
 _SHORT_ACRONYM = re.compile(r"^[A-Z]{2,3}$")
+# an all-capital leaderboard model acronym (NP, OCR, DNN, HAN)
+_SHORT_CAPS = re.compile(r"^[A-Z]{2,4}$")
 #: verdicts of :func:`name_verdict`
 DROP, KEEP, LIST_ONLY = "drop", "keep", "list-only"
 #: rule-id ending of list-only names (kg.pipeline.resolve tags them only inside a list of their kind)
@@ -401,6 +406,9 @@ def name_verdict(
         return DROP
     if label == "Dataset" and _SHORT_ACRONYM.match(name):
         # SSL, MIT, RTE, QQP: common acronyms and affiliations alone, a benchmark in a list of benchmarks
+        return LIST_ONLY
+    if label == "Model" and "hf-transformers" not in sources and _SHORT_CAPS.match(name):
+        # NP, OCR, SW, DNN, MTL: a leaderboard row's acronym is a common acronym alone, a model in a list of models
         return LIST_ONLY
     if label == "Model" and "hf-transformers" not in sources and all_common_words(name, common) \
             and not _NAMED_MODEL_HEAD.search(name):
