@@ -51,6 +51,9 @@ Decisions (each measured on development data, none copied from it):
   ("Social Media", "Supplementary Material", "Sparse Coding") is no proper
   name: a Dataset entry is marked ``ambiguous`` (matched with its exact case,
   not opening a sentence), a leaderboard Model entry is dropped;
+- a Dataset entry of common words that the task list also holds and whose
+  head is a task's process noun ("Change Detection", "Visual Question
+  Answering") is that task: left to the task list;
 - a task acronym that the dataset list also holds (RTE, WNLI, MRPC) is a
   benchmark's name at least as often as the task's: dropped;
 - a task whose head noun names a technique ("sentence embeddings",
@@ -529,6 +532,10 @@ def curate(lexicon_dir: Path, common: frozenset[str] | None = None) -> dict[str,
                 others = [lab for lab, names in by_label.items() if lab != label and key in names]
                 if label == "Model" and "Dataset" in others and "hf-transformers" not in sources:
                     # leaderboard rows name the dataset they were run on ("ImageNet"): a dataset name wins
+                    continue
+                if label == "Dataset" and "Task" in others and all_common_words(name, common) \
+                        and task_label(name) == "Task":
+                    # "Change Detection", "Visual Question Answering": a task's name first, the task list keeps it
                     continue
                 if label in ("Task", "Metric") and "Dataset" in others and name.isupper() and len(name) <= 5:
                     # RTE, WNLI, MRPC: a benchmark's name, as a task or a table column named after it
