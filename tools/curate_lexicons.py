@@ -313,6 +313,7 @@ NOT_TASK_HEADS = frozenset({
     "sensing", "engineering", "computing", "processing", "interaction", "interactions", "communication",
     "communications", "intelligence", "imaging", "setting", "settings", "function", "functions", "position",
     "emotion", "emotions", "question", "questions", "expression", "expressions", "session", "version",
+    "accounting", "preserving", "forgetting", "development", "deployment",
 })
 # heads that name a technique: such a "task" is a Method ("Thompson Sampling", "Data Augmentation",
 # "Collaborative Filtering", "Gaussian Processes", "Self-Knowledge Distillation", "Network Pruning")
@@ -320,6 +321,7 @@ TECHNIQUE_TASK_HEADS = frozenset({
     "sampling", "distillation", "augmentation", "filtering", "programming", "processes", "regularization",
     "pruning", "quantization", "prompting", "tuning", "fine-tuning", "finetuning", "training", "hashing",
     "attention", "descent", "propagation", "factorization", "boosting", "bagging", "pooling", "attack", "attacks",
+    "embedding", "splatting", "caching",
 })
 # heads that name a task or, after a technique adjective, a technique ("Natural Language Inference" is a task,
 # "Bayesian Inference" a method; "Hyperparameter Optimization" / "Stochastic Optimization")
