@@ -306,3 +306,15 @@ def test_pipeline_task_lexicon_typed_by_head_noun(nlp, text, expected, absent):
     found = ents(nlp(text))
     assert expected <= found
     assert not absent & found
+
+
+@pytest.mark.parametrize(
+    "text,absent",
+    [
+        ("Code is at https://github.com/someone/QuuxNet and www.example.org/ZorpBench.",
+         {"https://github.com/someone/QuuxNet", "www.example.org/ZorpBench", "QuuxNet", "ZorpBench"}),
+        ("We get a 3x speedup over TensorFlow-Lite on phones.", {"TensorFlow-Lite"}),  # software, not a data set
+    ],
+)
+def test_pipeline_no_names_in_addresses_or_software(nlp, text, absent):
+    assert not absent & {t for t, _ in ents(nlp(text))}

@@ -159,6 +159,7 @@ NOT_DATA_NAMES = {
     "pytorch", "keras", "jax", "scikit-learn", "sklearn", "numpy", "scipy", "pandas", "matlab", "opencv",
     "python", "java", "javascript", "cuda", "linux", "windows", "android", "ios", "ubuntu", "docker",
     "xgboost", "lightgbm", "catboost", "spark", "hadoop", "onnx", "tensorrt", "openvino", "caffe", "theano", "mxnet",
+    "tensorflow", "tflite", "paddlepaddle", "mindspore", "github", "huggingface",
 }
 # two or more capitals, or a digit: what a short name needs to be told from a word
 _SHORT_NAME_OK = re.compile(r"[0-9]|[A-Z].*[A-Z]")
@@ -244,6 +245,7 @@ def lineage_families(lexicon_dir: Path) -> dict[str, list[str]]:
     # stems of one or two letters are initials, which kg.lineage judges by shape
     data_fams = {s for s in dataset_stems - model_stems if len(s) > 2}
     data_fams |= {d for d in datasets - model_names if len(d) > 2}
+    data_fams -= NOT_DATA_NAMES  # "TensorFlow-Lite" is software, not a version of a data set
     depth_fams = {s for s in depth - data_fams if len(s) > 2}
     return {"dataset_families": sorted(data_fams), "depth_families": sorted(depth_fams)}
 

@@ -61,6 +61,8 @@ _NUMBERISH = re.compile(r"[\d.,/:%x ]+[BMKTbmkt]?")
 # letters with a digit ("FSS-1000", "CIFAR10", "3DMatch"); a capitalised word ("Books") and a
 # figure panel ("1c") are not
 _NAME_SHAPE = re.compile(r"(?=[\w.+/-]{2,40}$)(?:[A-Za-z][a-z]*[A-Z][\w.+/-]*|[A-Za-z][\w.+/-]*\d[\w.+/-]*|\d[\w.+/-]*[A-Za-z][\w.+/-]*[A-Za-z][\w.+/-]*)")
+# a web address or a file path is no name, whatever name it ends in ("https://github.com/x/JSENet")
+_URLISH = re.compile(r"://|www\.|\.(?:com|org|io|net|edu|html?)\b|/[\w.-]{1,64}/")
 # rule ids of model-name shapes (rules/shapes.jsonl), typed by _shape_label
 _MODEL_SHAPE = "shape.model."
 # lexicon kinds that a model-shaped name starting with one of their names belongs to
@@ -150,7 +152,7 @@ class Resolver(RuleComponent):
     def _keep(self, toks: "_Tokens", start: int, end: int) -> bool:
         text = toks.span_text(start, end)
         low = text.lower()
-        if low in self.generic or low in self.stop or text in self.not_name:
+        if low in self.generic or low in self.stop or text in self.not_name or _URLISH.search(low):
             return False
         if toks.lower[start] in self.stop and (end - start == 1 or toks.span_text(start + 1, end).lower() in self.generic):
             return False
@@ -177,6 +179,9 @@ class Resolver(RuleComponent):
             else:
                 stem = _STEM.match(text)
                 hit = "Dataset" if stem and stem.group().lower() in self.lineage_words.dataset_families else ""
+            stem = _STEM.match(text)
+            if stem and stem.group() in self.not_name:
+                hit = ""  # "TensorFlow-Lite", "PyTorch-2": software, hardware or a company (filters not_name_cs)
             if len(self._shape_cache) < 50_000:
                 self._shape_cache[text] = hit
         return hit or None
