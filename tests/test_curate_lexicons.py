@@ -145,6 +145,8 @@ def test_curate_types_task_entries_by_head_noun(curate, tmp_path):
         merged_tasks=[_entry("Image Classification"), _entry("Thompson Sampling"), _entry("Time Series"),
                       _entry("Irregular Time Series")],
         merged_models=[_entry("GraphMix", ("pwc-evaltables-2020",)), _entry("EfficientNet-B7", ("pwc-evaltables-2020",))],
+        merged_methods=[_entry("Feature Pyramid Network", ("pwc-methods-2022",)), _entry("Dropout", ("pwc-methods-2022",)),
+                        _entry("Label Smoothing", ("pwc-methods-2022",))],
         merged_metrics=[_entry("Avg.", ("pwc-evaltables-2020",)), _entry("KEEP", ("pwc-evaltables-2020",)),
                         _entry("SARI", ("pwc-evaltables-2020",))],
     )
@@ -155,5 +157,8 @@ def test_curate_types_task_entries_by_head_noun(curate, tmp_path):
     assert "Time Series" not in labels and "Irregular Time Series" not in labels
     # a coined leaderboard name ending in a technique's part is a method; a numbered model stays
     assert labels["GraphMix"][0] == "Method" and labels["EfficientNet-B7"][0] == "Model"
+    # a described network is an architecture; a technique stays a method
+    assert labels["Feature Pyramid Network"] == ("Architecture", "lex.architecture.pwc-method")
+    assert labels["Label Smoothing"][0] == "Method"
     # cut table headers are no metrics
     assert "Avg." not in labels and "KEEP" not in labels and labels["SARI"][0] == "Metric"

@@ -76,6 +76,9 @@ Decisions (each measured on development data, none copied from it):
   field ("Feature Importance", "World Knowledge", "Remote Sensing"), a
   leaderboard cell ("Task 2", "BraTS2021", "SSIM") or an exam subject
   ("High School Physics"): dropped;
+- a method entry named "... Network(s)" / "... Net" ("Feature Pyramid
+  Network", "Graph Attention Networks") describes a network design: typed
+  Architecture (``lex.architecture.pwc-method``, kept in lexicon_method.jsonl);
 - a leaderboard "model" whose coined name ends in a technique's part
   ("GraphMix", "FixMatch", "AutoAugment", "RepLoss") is a Method
   (``lex.method.pwc-model``);
@@ -130,7 +133,9 @@ LISTS = {
 }
 LIST_ORDER = list(LISTS)
 OUT_NAME = {"Model": "lexicon_model.jsonl", "Dataset": "lexicon_dataset.jsonl", "Method": "lexicon_method.jsonl",
-            "Task": "lexicon_task.jsonl", "Metric": "lexicon_metric.jsonl"}
+            "Task": "lexicon_task.jsonl", "Metric": "lexicon_metric.jsonl",
+            # the method list's networks ("Graph Convolutional Network") stay in its file, typed Architecture
+            "Architecture": "lexicon_method.jsonl"}
 
 # Generic nouns that the raw lists contain as names but that name nothing in particular.
 GENERIC = {
@@ -288,6 +293,8 @@ _NAMED_MODEL_HEAD = re.compile(r"(?:network|transformer|encoder|decoder|reader|p
 _RECASE_OK = re.compile(r"^[A-Za-z][A-Za-z0-9-]{5,}$")
 # a hyphenated leaderboard name that ends like a model family is a name ("Go-Explore" is not, "Twin-Net" is)
 _FAMILY_END = re.compile(r"-(?:net|transformer|reader|bert|gan|former|large|base|small)$", re.I)
+# the head noun of a described network ("Feature Pyramid Network", "Highway networks", "Inflated 3D ConvNet")
+_NETWORK_HEAD = re.compile(r"\s(?:[Nn]etworks?|[Nn]ets?|ConvNets?)$")
 # the last part of a coined one-word name that makes a leaderboard "model" a training technique
 # ("GraphMix", "FixMatch", "AutoAugment", "CutOut", "NeighborSampling", "RepLoss")
 _TECHNIQUE_PART = re.compile(r"^[A-Za-z][A-Za-z0-9]*?[a-z0-9](?:Mix|Mixup|Match|Aug|Augment|Out|Sampling|Loss|Drop|Dropout)$")
@@ -557,6 +564,9 @@ def curate(lexicon_dir: Path, common: frozenset[str] | None = None) -> dict[str,
                     out_label, out_id = "Method", "lex.method.pwc-model"
                 elif label == "Method" and " " not in name and _MODEL_FAMILY.search(name):
                     out_label, out_id = "Model", "lex.model.pwc-method"
+                elif label == "Method" and " " in name and _NETWORK_HEAD.search(name):
+                    # "Feature Pyramid Network", "Graph Attention Networks": a network design, not a technique
+                    out_label, out_id = "Architecture", "lex.architecture.pwc-method"
                 elif label == "Task" and _TECHNIQUE_HEAD.search(name):
                     out_label, out_id = "Method", "lex.method.pwc-task"
                 elif label == "Task":
@@ -619,9 +629,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not args.lexicon_dir.is_dir():
         sys.exit(f"{args.lexicon_dir}: not a folder of lexicon lists")
+    by_file: dict[str, list[dict]] = {}
     for label, rules in curate(args.lexicon_dir).items():
+        by_file.setdefault(OUT_NAME[label], []).extend(rules)
+    for fname, rules in by_file.items():
         rules.sort(key=lambda r: (r["id"], r["pattern"].lower()))
-        target = args.out / OUT_NAME[label]
+        target = args.out / fname
         with atomic_write(target) as f:
             for r in rules:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
