@@ -50,6 +50,8 @@ def test_packaged_lexicons_hold_no_citation(curate):
         ("Stochastic Answer Network", "Model", ["pwc-evaltables-2020", "sota-extractor"], "keep"),  # a named network
         ("Multi-View", "Model", ["pwc-evaltables-2020"], "drop"),  # a hyphenated title word
         ("Twin-Net", "Model", ["pwc-evaltables-2020"], "keep"),
+        ("OCR", "Model", ["pwc-evaltables-2020"], "list-only"),  # a leaderboard acronym: a model only in a list
+        ("CLIP", "Model", ["hf-transformers"], "keep"),
     ],
 )
 def test_name_verdict_table(curate, name, label, sources, verdict):
@@ -99,3 +101,64 @@ def test_curate_keeps_case_variants_and_marks_list_only_and_recased(curate, tmp_
     # common words: an ambiguous dataset phrase, and a technique moved to Method
     assert by_pattern["Social Media"]["ambiguous"]
     assert by_pattern["Sparse Coding"]["label"] == "Method"
+
+
+@pytest.mark.parametrize(
+    "name,kind",
+    [
+        ("Action Recognition In Videos", "Task"),  # the head is the noun before the preposition
+        ("Figure Of Speech Detection", "Task"),  # ... unless the last word is the process noun
+        ("Person Re-identification", "Task"),
+        ("Visual Odometry", "Task"),
+        ("Semantic Textual Similarity", "Task"),
+        ("Cross-Lingual NER", "Task"),  # a task acronym as head
+        ("Text to Speech", "Task"),  # a conversion
+        ("Natural Language Inference", "Task"),
+        ("Session-Based Recommendations", "Task"),
+        ("Thompson Sampling", "Method"),  # a technique's head noun
+        ("Data Augmentation", "Method"),
+        ("Gaussian Processes", "Method"),
+        ("Collaborative Filtering", "Method"),
+        ("Bayesian Inference", "Method"),  # an ambiguous head after a technique adjective
+        ("Stochastic Optimization", "Method"),
+        ("Time Series", None),  # data
+        ("Point Clouds", None),
+        ("Feature Importance", None),  # a concept
+        ("World Knowledge", None),
+        ("Large Language Model", None),  # a thing
+        ("Recommendation Systems", None),
+        ("Remote Sensing", None),  # a field named by a process-like word
+        ("Human robot interaction", None),
+        ("High School Physics", None),  # an exam subject
+        ("Task 2", None),  # a leaderboard cell
+        ("BraTS2021", None),
+        ("EEG", None),  # an acronym of data, not of a task
+    ],
+)
+def test_task_label_by_head_noun(curate, name, kind):
+    assert curate.task_label(name) == kind
+
+
+def test_curate_types_task_entries_by_head_noun(curate, tmp_path):
+    _write_lists(
+        tmp_path,
+        merged_tasks=[_entry("Image Classification"), _entry("Thompson Sampling"), _entry("Time Series"),
+                      _entry("Irregular Time Series")],
+        merged_models=[_entry("GraphMix", ("pwc-evaltables-2020",)), _entry("EfficientNet-B7", ("pwc-evaltables-2020",))],
+        merged_methods=[_entry("Feature Pyramid Network", ("pwc-methods-2022",)), _entry("Dropout", ("pwc-methods-2022",)),
+                        _entry("Label Smoothing", ("pwc-methods-2022",))],
+        merged_metrics=[_entry("Avg.", ("pwc-evaltables-2020",)), _entry("KEEP", ("pwc-evaltables-2020",)),
+                        _entry("SARI", ("pwc-evaltables-2020",))],
+    )
+    out = curate.curate(tmp_path, frozenset({"keep", "time", "series"}))
+    labels = {r["pattern"]: (r["label"], r["id"]) for rules in out.values() for r in rules}
+    assert labels["Image Classification"] == ("Task", "lex.task.pwc")
+    assert labels["Thompson Sampling"] == ("Method", "lex.method.pwc-task")
+    assert "Time Series" not in labels and "Irregular Time Series" not in labels
+    # a coined leaderboard name ending in a technique's part is a method; a numbered model stays
+    assert labels["GraphMix"][0] == "Method" and labels["EfficientNet-B7"][0] == "Model"
+    # a described network is an architecture; a technique stays a method
+    assert labels["Feature Pyramid Network"] == ("Architecture", "lex.architecture.pwc-method")
+    assert labels["Label Smoothing"][0] == "Method"
+    # cut table headers are no metrics
+    assert "Avg." not in labels and "KEEP" not in labels and labels["SARI"][0] == "Metric"

@@ -258,3 +258,63 @@ def test_pipeline_context_cues_need_names(nlp, text, absent):
 )
 def test_pipeline_shapes_typed_by_lexicons(nlp, text, expected):
     assert expected in {(e.text, e.label_) for e in nlp(text).ents}
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a coined name ending in Bench / Benchmark / Eval is a benchmark, whatever cue introduced it
+        ("To close this gap, we introduce Zorp-MAS-Bench, a comprehensive testbed designed to evaluate agents.",
+         {("Zorp-MAS-Bench", "Dataset")}),
+        ("We report gains on GlorpBench and on Quuxbenchmark-free tasks.", {("GlorpBench", "Dataset")}),
+        ("Scores on BlarpEval rise by 3 points.", {("BlarpEval", "Dataset")}),
+        # a -QA name that only "we present" typed is a benchmark too; in a list of datasets it is one
+        ("In this work we present MedicoQA to measure clinical reasoning.", {("MedicoQA", "Dataset")}),
+        ("Results on HotpotQA, TriviaQA and FoobarQA improve.", {("FoobarQA", "Dataset")}),
+    ],
+)
+def test_pipeline_benchmark_shapes_type_coined_names(nlp, text, expected):
+    assert expected <= ents(nlp(text))
+
+
+@pytest.mark.parametrize(
+    "text,absent",
+    [
+        ("The Bench and the Eval stages run twice.", {"Bench", "Eval"}),  # the suffix alone is no name
+        ("We propose Zorp-VQA, an interactive model.", {("Zorp-VQA", "Dataset")}),  # an acronym's QA: no benchmark
+        ("Our FlurbQA model answers questions; FlurbQA is a model.", {("FlurbQA", "Dataset")}),  # a head-noun cue wins
+    ],
+)
+def test_pipeline_benchmark_shapes_leave_other_names(nlp, text, absent):
+    found = ents(nlp(text))
+    assert not {a for a in absent if isinstance(a, tuple)} & found
+    assert not {a for a in absent if isinstance(a, str)} & {t for t, _ in found}
+
+
+@pytest.mark.parametrize(
+    "text,expected,absent",
+    [
+        ("We use Thompson Sampling to pick arms.", {("Thompson Sampling", "Method")}, {("Thompson Sampling", "Task")}),
+        ("Bayesian Inference over the weights is slow.", {("Bayesian Inference", "Method")}, set()),
+        ("We forecast Time Series with a transformer.", set(), {("Time Series", "Task")}),
+        ("Feature Importance scores are reported.", set(), {("Feature Importance", "Task")}),
+        ("We study Natural Language Inference and Text Summarization.",
+         {("Natural Language Inference", "Task"), ("Text Summarization", "Task")}, set()),
+    ],
+)
+def test_pipeline_task_lexicon_typed_by_head_noun(nlp, text, expected, absent):
+    found = ents(nlp(text))
+    assert expected <= found
+    assert not absent & found
+
+
+@pytest.mark.parametrize(
+    "text,absent",
+    [
+        ("Code is at https://github.com/someone/QuuxNet and www.example.org/ZorpBench.",
+         {"https://github.com/someone/QuuxNet", "www.example.org/ZorpBench", "QuuxNet", "ZorpBench"}),
+        ("We get a 3x speedup over TensorFlow-Lite on phones.", {"TensorFlow-Lite"}),  # software, not a data set
+    ],
+)
+def test_pipeline_no_names_in_addresses_or_software(nlp, text, absent):
+    assert not absent & {t for t, _ in ents(nlp(text))}

@@ -29,6 +29,9 @@ Decisions (each measured on development data, none copied from it):
   which kg tags only as an item of a list of datasets ("MNLI, QNLI, RTE and
   STS-B"); the context and acronym rules still find it when the text says
   "the XYZ dataset" or defines it;
+- a leaderboard model's all-capital acronym of 2-4 letters (NP, OCR, SW, DNN)
+  is a common acronym alone far more often than that model: list-only too
+  (the curated transformers names, BERT, CLIP, stay);
 - a short dataset acronym (up to 4 characters) that a task, method or metric
   list also holds (NER, MLM, STS) is list-only too; a Metric entry that is a
   dataset's name is a table column named after the benchmark (RTE, MRPC):
@@ -48,11 +51,39 @@ Decisions (each measured on development data, none copied from it):
   ("Social Media", "Supplementary Material", "Sparse Coding") is no proper
   name: a Dataset entry is marked ``ambiguous`` (matched with its exact case,
   not opening a sentence), a leaderboard Model entry is dropped;
+- a Dataset entry of common words that the task list also holds and whose
+  head is a task's process noun ("Change Detection", "Visual Question
+  Answering") is that task: left to the task list;
 - a task acronym that the dataset list also holds (RTE, WNLI, MRPC) is a
   benchmark's name at least as often as the task's: dropped;
 - a task whose head noun names a technique ("sentence embeddings",
   "representation learning", "unsupervised pre-training", "inductive bias")
   is relabelled Method (rule id ``lex.method.pwc-task``);
+- the rest of the task list is judged by its head noun (:func:`task_label`;
+  the head is the last word, or the last word before a preposition when the
+  last word is no process noun: "Action Recognition In Videos"). A task is
+  named by a process noun: one ending in -tion/-sion/-ment/-sis/-ing/-val
+  (detection, assessment, analysis, tracking, retrieval), one of
+  :data:`TASK_PROCESS_HEADS` (search, transfer, odometry, similarity, ...),
+  a task acronym (:data:`TASK_ACRONYMS`: "Cross-Lingual NER", "STS"), or a
+  conversion ("Text to Speech"). A head that names a technique
+  (:data:`TECHNIQUE_TASK_HEADS`: "Thompson Sampling", "Data Augmentation",
+  "Gaussian Processes", "Collaborative Filtering") makes the entry a Method,
+  and so does an ambiguous head after a technique adjective ("Bayesian
+  Inference", "Stochastic Optimization"; but "Natural Language Inference" is
+  a task). Any other entry names data ("Time Series", "Point Clouds"), a
+  thing ("Large Language Model", "Recommendation Systems"), a concept or
+  field ("Feature Importance", "World Knowledge", "Remote Sensing"), a
+  leaderboard cell ("Task 2", "BraTS2021", "SSIM") or an exam subject
+  ("High School Physics"): dropped;
+- a method entry named "... Network(s)" / "... Net" ("Feature Pyramid
+  Network", "Graph Attention Networks") describes a network design: typed
+  Architecture (``lex.architecture.pwc-method``, kept in lexicon_method.jsonl);
+- a leaderboard "model" whose coined name ends in a technique's part
+  ("GraphMix", "FixMatch", "AutoAugment", "RepLoss") is a Method
+  (``lex.method.pwc-model``);
+- a Metric entry that ends in a full stop ("Avg.", "Comb.") or is a common
+  word in capitals ("KEEP", "SUCCESS") is a cut table header: dropped;
 - common English words are no dataset or model names. A word is common when
   it is a spaCy stop word, is written in lower case in running text of the
   example corpus (``seeds/``), is a word of two or more multi-word task names
@@ -102,7 +133,9 @@ LISTS = {
 }
 LIST_ORDER = list(LISTS)
 OUT_NAME = {"Model": "lexicon_model.jsonl", "Dataset": "lexicon_dataset.jsonl", "Method": "lexicon_method.jsonl",
-            "Task": "lexicon_task.jsonl", "Metric": "lexicon_metric.jsonl"}
+            "Task": "lexicon_task.jsonl", "Metric": "lexicon_metric.jsonl",
+            # the method list's networks ("Graph Convolutional Network") stay in its file, typed Architecture
+            "Architecture": "lexicon_method.jsonl"}
 
 # Generic nouns that the raw lists contain as names but that name nothing in particular.
 GENERIC = {
@@ -131,6 +164,7 @@ NOT_DATA_NAMES = {
     "pytorch", "keras", "jax", "scikit-learn", "sklearn", "numpy", "scipy", "pandas", "matlab", "opencv",
     "python", "java", "javascript", "cuda", "linux", "windows", "android", "ios", "ubuntu", "docker",
     "xgboost", "lightgbm", "catboost", "spark", "hadoop", "onnx", "tensorrt", "openvino", "caffe", "theano", "mxnet",
+    "tensorflow", "tflite", "paddlepaddle", "mindspore", "github", "huggingface",
 }
 # two or more capitals, or a digit: what a short name needs to be told from a word
 _SHORT_NAME_OK = re.compile(r"[0-9]|[A-Z].*[A-Z]")
@@ -216,6 +250,7 @@ def lineage_families(lexicon_dir: Path) -> dict[str, list[str]]:
     # stems of one or two letters are initials, which kg.lineage judges by shape
     data_fams = {s for s in dataset_stems - model_stems if len(s) > 2}
     data_fams |= {d for d in datasets - model_names if len(d) > 2}
+    data_fams -= NOT_DATA_NAMES  # "TensorFlow-Lite" is software, not a version of a data set
     depth_fams = {s for s in depth - data_fams if len(s) > 2}
     return {"dataset_families": sorted(data_fams), "depth_families": sorted(depth_fams)}
 
@@ -234,6 +269,8 @@ def write_lineage(path: Path, families: dict[str, list[str]]) -> None:
 _PLAIN_WORD = re.compile(r"^[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)*$")
 # a short all-capital acronym (SSL, MIT, RTE)
 _SHORT_ACRONYM = re.compile(r"^[A-Z]{2,3}$")
+# an all-capital leaderboard model acronym (NP, OCR, DNN, HAN)
+_SHORT_CAPS = re.compile(r"^[A-Z]{2,4}$")
 #: verdicts of :func:`name_verdict`
 DROP, KEEP, LIST_ONLY = "drop", "keep", "list-only"
 #: rule-id ending of list-only names (kg.pipeline.resolve tags them only inside a list of their kind)
@@ -256,8 +293,105 @@ _NAMED_MODEL_HEAD = re.compile(r"(?:network|transformer|encoder|decoder|reader|p
 _RECASE_OK = re.compile(r"^[A-Za-z][A-Za-z0-9-]{5,}$")
 # a hyphenated leaderboard name that ends like a model family is a name ("Go-Explore" is not, "Twin-Net" is)
 _FAMILY_END = re.compile(r"-(?:net|transformer|reader|bert|gan|former|large|base|small)$", re.I)
+# the head noun of a described network ("Feature Pyramid Network", "Highway networks", "Inflated 3D ConvNet")
+_NETWORK_HEAD = re.compile(r"\s(?:[Nn]etworks?|[Nn]ets?|ConvNets?)$")
+# the last part of a coined one-word name that makes a leaderboard "model" a training technique
+# ("GraphMix", "FixMatch", "AutoAugment", "CutOut", "NeighborSampling", "RepLoss")
+_TECHNIQUE_PART = re.compile(r"^[A-Za-z][A-Za-z0-9]*?[a-z0-9](?:Mix|Mixup|Match|Aug|Augment|Out|Sampling|Loss|Drop|Dropout)$")
 # head nouns that make a "task" a technique (the Method list is where gold annotation and users expect them)
 _TECHNIQUE_HEAD = re.compile(r"(?:embeddings?|learning|pre-?training|bias)$", re.I)
+
+# --- the head noun of a task name (see task_label) ---------------------------------------------
+# a task name's head is its last word before a preposition ("Action Recognition In Videos" -> recognition)
+_TASK_PREP = re.compile(r"\s(?:in|of|from|on|for|with|within|using|via|under|by|at|over|across|without)\s", re.I)
+# a process noun by its ending: detection, segmentation, assessment, analysis, tracking, retrieval
+_PROCESS_SUFFIX = re.compile(r"(?:[st]ion|ment|[sy]sis|ing|val)$")
+# process nouns without such an ending ("Style Transfer", "Code Search", "Visual Odometry")
+TASK_PROCESS_HEADS = frozenset({
+    "search", "transfer", "control", "design", "discovery", "recovery", "synthesis", "diagnosis", "odometry",
+    "inference", "similarity", "retrosynthesis", "steganography", "dialog", "dialogue", "try-on", "try-off",
+    "deblur", "summary", "forensics", "attribution", "entailment", "disambiguation", "imputation", "ranking",
+    "defense", "repair", "constancy", "correspondence", "avoidance", "problem",
+})
+# acronyms that name a task ("Cross-Lingual NER", "Video Story QA"); other acronyms name data or devices (EEG, MRI)
+TASK_ACRONYMS = frozenset({"ner", "qa", "vqa", "asr", "nmt", "mt", "nli", "mrc", "slam", "tts", "wsd", "srl", "ocr",
+                           "htr", "iqa", "re", "ee", "absa", "kgc", "cqa", "sts", "pos", "nlu", "nlg"})
+# heads with a process ending that name a field, a property or a thing, not a task
+# ("Computer Vision", "Remote Sensing", "Electrical Engineering", "Human-Robot Interaction")
+NOT_TASK_HEADS = frozenset({
+    "sensing", "engineering", "computing", "processing", "interaction", "interactions", "communication",
+    "communications", "intelligence", "imaging", "setting", "settings", "function", "functions", "position",
+    "emotion", "emotions", "question", "questions", "expression", "expressions", "session", "version",
+    "accounting", "preserving", "forgetting", "development", "deployment",
+})
+# heads that name a technique: such a "task" is a Method ("Thompson Sampling", "Data Augmentation",
+# "Collaborative Filtering", "Gaussian Processes", "Self-Knowledge Distillation", "Network Pruning")
+TECHNIQUE_TASK_HEADS = frozenset({
+    "sampling", "distillation", "augmentation", "filtering", "programming", "processes", "regularization",
+    "pruning", "quantization", "prompting", "tuning", "fine-tuning", "finetuning", "training", "hashing",
+    "attention", "descent", "propagation", "factorization", "boosting", "bagging", "pooling", "attack", "attacks",
+    "embedding", "splatting", "caching",
+})
+# heads that name a task or, after a technique adjective, a technique ("Natural Language Inference" is a task,
+# "Bayesian Inference" a method; "Hyperparameter Optimization" / "Stochastic Optimization")
+AMBIGUOUS_TASK_HEADS = frozenset({"inference", "optimization", "optimisation", "estimation", "search", "analysis"})
+TECHNIQUE_ADJECTIVES = frozenset({
+    "bayesian", "variational", "stochastic", "probabilistic", "riemannian", "metaheuristic", "evolutionary",
+    "approximate", "amortized", "amortised", "gradient-based", "convex", "monte",
+})
+# a conversion task named by its input and output ("Text to Speech", "Image to 3D", "SQL-to-Text")
+_CONVERSION_TASK = re.compile(r"^(?![A-Za-z]+ing\b)[A-Za-z0-9]+(?: to |-to-)[A-Za-z0-9]+$", re.I)
+
+
+def _head_kind(word: str) -> str | None:
+    """"Task", "Method", "not" or None (unknown) for one lower-case head word (see task_label)."""
+    base = word.rsplit("-", 1)[-1]  # "re-identification" -> "identification", "super-resolution"
+    if base.endswith("ions"):
+        base = base[:-1]  # "Session-Based Recommendations"
+    if word in TECHNIQUE_TASK_HEADS or base in TECHNIQUE_TASK_HEADS:
+        return "Method"
+    if word in NOT_TASK_HEADS or base in NOT_TASK_HEADS:
+        return "not"
+    if word in TASK_PROCESS_HEADS or base in TASK_PROCESS_HEADS:
+        return "Task"
+    return "Task" if base.isalpha() and _PROCESS_SUFFIX.search(base) else None
+
+
+def task_head(name: str) -> str:
+    """The head noun of a task name, lower case: its last word when that is a process or technique
+    noun ("Figure Of Speech Detection"), else its last word before a preposition ("Action
+    Recognition In Videos" -> "recognition")."""
+    words = name.split()
+    if not words:
+        return ""
+    last = words[-1].lower()
+    if _head_kind(last) in ("Task", "Method"):
+        return last
+    m = _TASK_PREP.search(name)
+    words = (name[: m.start()] if m else name).split()
+    return words[-1].lower() if words else ""
+
+
+def task_label(name: str) -> str | None:
+    """What a Papers with Code task name is: "Task", "Method" (a technique), or None (no task).
+
+    A task is named by a process noun (detection, classification, retrieval, odometry, ...):
+    see the module docstring for the head-noun rules. A one-word entry is a task only when
+    it is such a noun ("Summarization"); one-word codes ("EEG", "SSIM", "BraTS2021") are data,
+    metrics or leaderboard cells.
+    """
+    if _CONVERSION_TASK.match(name):
+        return "Task"
+    head = task_head(name)
+    if not head:
+        return None
+    modifiers = {w.lower() for w in name.split()[:-1]}
+    if head in AMBIGUOUS_TASK_HEADS and not modifiers.isdisjoint(TECHNIQUE_ADJECTIVES):
+        return "Method"
+    if head in TASK_ACRONYMS:
+        return "Task"
+    kind = _head_kind(head)
+    return kind if kind in ("Task", "Method") else None
 
 
 def keep_name(
@@ -286,6 +420,9 @@ def name_verdict(
         return DROP
     if label == "Dataset" and _SHORT_ACRONYM.match(name):
         # SSL, MIT, RTE, QQP: common acronyms and affiliations alone, a benchmark in a list of benchmarks
+        return LIST_ONLY
+    if label == "Model" and "hf-transformers" not in sources and _SHORT_CAPS.match(name):
+        # NP, OCR, SW, DNN, MTL: a leaderboard row's acronym is a common acronym alone, a model in a list of models
         return LIST_ONLY
     if label == "Model" and "hf-transformers" not in sources and all_common_words(name, common) \
             and not _NAMED_MODEL_HEAD.search(name):
@@ -339,6 +476,9 @@ def _keep_shape(name: str, label: str, sources: list[str], common: frozenset[str
         return False
     if label == "Metric" and (len(name) <= 2 or (len(words) == 1 and name.islower())):
         # single lower-case column headers ("count", "length"); real metric words are in lexicon_core.jsonl
+        return False
+    if label == "Metric" and (name.endswith(".") or (name.isupper() and len(name) > 3 and name.lower() in common)):
+        # cut column headers ("Avg.", "Comb.") and shouted words ("KEEP", "DELETE"): no metric's name
         return False
     return True
 
@@ -404,6 +544,10 @@ def curate(lexicon_dir: Path, common: frozenset[str] | None = None) -> dict[str,
                 if label == "Model" and "Dataset" in others and "hf-transformers" not in sources:
                     # leaderboard rows name the dataset they were run on ("ImageNet"): a dataset name wins
                     continue
+                if label == "Dataset" and "Task" in others and all_common_words(name, common) \
+                        and task_label(name) == "Task":
+                    # "Change Detection", "Visual Question Answering": a task's name first, the task list keeps it
+                    continue
                 if label in ("Task", "Metric") and "Dataset" in others and name.isupper() and len(name) <= 5:
                     # RTE, WNLI, MRPC: a benchmark's name, as a task or a table column named after it
                     continue
@@ -414,12 +558,24 @@ def curate(lexicon_dir: Path, common: frozenset[str] | None = None) -> dict[str,
                         continue
                     verdict = LIST_ONLY
                 out_label, out_id = label, rule_id
-                if technique:
+                if technique or (label == "Model" and "hf-transformers" not in sources
+                                 and _TECHNIQUE_PART.search(name)):
+                    # "Sparse Coding"; "GraphMix", "FixMatch", "AutoAugment": a training technique's coined name
                     out_label, out_id = "Method", "lex.method.pwc-model"
                 elif label == "Method" and " " not in name and _MODEL_FAMILY.search(name):
                     out_label, out_id = "Model", "lex.model.pwc-method"
+                elif label == "Method" and " " in name and _NETWORK_HEAD.search(name):
+                    # "Feature Pyramid Network", "Graph Attention Networks": a network design, not a technique
+                    out_label, out_id = "Architecture", "lex.architecture.pwc-method"
                 elif label == "Task" and _TECHNIQUE_HEAD.search(name):
                     out_label, out_id = "Method", "lex.method.pwc-task"
+                elif label == "Task":
+                    # "Time Series", "Feature Importance": no task; "Thompson Sampling": a technique
+                    kind = task_label(name)
+                    if kind is None:
+                        continue
+                    if kind == "Method":
+                        out_label, out_id = "Method", "lex.method.pwc-task"
                 ambiguous = bool(entry.get("ambiguous")) and i == 0
                 case_sensitive = bool(entry.get("case_sensitive")) and i == 0
                 recased = False
@@ -473,9 +629,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not args.lexicon_dir.is_dir():
         sys.exit(f"{args.lexicon_dir}: not a folder of lexicon lists")
+    by_file: dict[str, list[dict]] = {}
     for label, rules in curate(args.lexicon_dir).items():
+        by_file.setdefault(OUT_NAME[label], []).extend(rules)
+    for fname, rules in by_file.items():
         rules.sort(key=lambda r: (r["id"], r["pattern"].lower()))
-        target = args.out / OUT_NAME[label]
+        target = args.out / fname
         with atomic_write(target) as f:
             for r in rules:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")

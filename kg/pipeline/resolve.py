@@ -11,7 +11,9 @@ bare process nouns that name something only with a modifier ("translation",
 Task / Architecture grows over the modifiers in front of it ("block-wise
 quantization", "8-bit Adam", "cross-lingual classification", "3D CNNs").
 Acronym pairs in ``doc._.kg_aliases`` are kept only when both forms survived;
-the short form takes the long form's label.
+the short form takes the long form's label. A name that only a naming cue typed
+("we propose X", "called X": a Method) takes the type of a list-only shape rule
+that matches it exactly ("we present HEAD-QA": a benchmark's shape).
 
 Two steps then spread what the text already said, so a name needs one strong
 cue, not one per mention (the "one sense per discourse" of word-sense work):
@@ -59,6 +61,8 @@ _NUMBERISH = re.compile(r"[\d.,/:%x ]+[BMKTbmkt]?")
 # letters with a digit ("FSS-1000", "CIFAR10", "3DMatch"); a capitalised word ("Books") and a
 # figure panel ("1c") are not
 _NAME_SHAPE = re.compile(r"(?=[\w.+/-]{2,40}$)(?:[A-Za-z][a-z]*[A-Z][\w.+/-]*|[A-Za-z][\w.+/-]*\d[\w.+/-]*|\d[\w.+/-]*[A-Za-z][\w.+/-]*[A-Za-z][\w.+/-]*)")
+# a web address or a file path is no name, whatever name it ends in ("https://github.com/x/JSENet")
+_URLISH = re.compile(r"://|www\.|\.(?:com|org|io|net|edu|html?)\b|/[\w.-]{1,64}/")
 # rule ids of model-name shapes (rules/shapes.jsonl), typed by _shape_label
 _MODEL_SHAPE = "shape.model."
 # lexicon kinds that a model-shaped name starting with one of their names belongs to
@@ -67,6 +71,10 @@ _SHAPE_KINDS = frozenset({"Dataset", "Metric"})
 _STEM = re.compile(r"[A-Za-z]+(?:[ .][A-Za-z]+)*")
 # context cues whose one-word proposals must be shaped like a name (rules/context.jsonl)
 _SHAPED_CUES = ("ctx.head.",)
+# naming cues ("we propose X", "called X") type X a Method by default; a list-only shape rule's type
+# overrides that (_type_by_shape). Cues with a head noun ("X model", "X, a new dataset") keep theirs.
+_NAMING_CUES = ("ctx.method.",)
+_SHAPE_RULES = ("shape.",)
 # labels whose lists and repeats are spread: proper names of things
 _NAMED = frozenset({"Dataset", "Model"})
 # labels whose context-found names are tagged at every mention (a coined method name too: "FastPose")
@@ -144,7 +152,7 @@ class Resolver(RuleComponent):
     def _keep(self, toks: "_Tokens", start: int, end: int) -> bool:
         text = toks.span_text(start, end)
         low = text.lower()
-        if low in self.generic or low in self.stop or text in self.not_name:
+        if low in self.generic or low in self.stop or text in self.not_name or _URLISH.search(low):
             return False
         if toks.lower[start] in self.stop and (end - start == 1 or toks.span_text(start + 1, end).lower() in self.generic):
             return False
@@ -171,6 +179,9 @@ class Resolver(RuleComponent):
             else:
                 stem = _STEM.match(text)
                 hit = "Dataset" if stem and stem.group().lower() in self.lineage_words.dataset_families else ""
+            stem = _STEM.match(text)
+            if stem and stem.group() in self.not_name:
+                hit = ""  # "TensorFlow-Lite", "PyTorch-2": software, hardware or a company (filters not_name_cs)
             if len(self._shape_cache) < 50_000:
                 self._shape_cache[text] = hit
         return hit or None
@@ -355,6 +366,19 @@ class Resolver(RuleComponent):
                     taken[s:e] = b"\x01" * (e - s)
                     chosen[(s, e)] = (label0, "doc.list")
 
+    @staticmethod
+    def _type_by_shape(chosen: dict, weak: dict) -> None:
+        """Give a name that only a naming cue typed ("we propose HEAD-QA", "called FooQA") the type
+        its shape says: a list-only shape rule's ("HotpotQA"-like names are benchmarks,
+        rules/shapes.jsonl ``shape.dataset.*-ctx``). Head-noun cues ("X, a new model", "X model")
+        and lexicon names keep theirs."""
+        for (s, e), (label, rule_id) in chosen.items():
+            if not rule_id.startswith(_NAMING_CUES):
+                continue
+            end, shape_label, shape_rule = weak.get(s, (s, "", ""))
+            if end == e and shape_rule.startswith(_SHAPE_RULES) and shape_label != label:
+                chosen[(s, e)] = (shape_label, rule_id)
+
     def _spread_repeats(self, toks: "_Tokens", chosen: dict, taken: bytearray) -> None:
         """Tag the other mentions of names that a context cue or a list found: ``doc.repeat``."""
         names: dict[str, str] = {}
@@ -414,6 +438,7 @@ class Resolver(RuleComponent):
                 continue  # "translation" alone: a task only with its modifier ("machine translation")
             taken[start:end] = b"\x01" * (end - start)
             chosen[(start, end)] = (label, rule_id)
+        self._type_by_shape(chosen, weak)
         labels = {label for label, _ in chosen.values()}
         if not labels.isdisjoint(_NAMED):
             self._spread_lists(toks, chosen, taken, weak)
