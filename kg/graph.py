@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -59,6 +60,8 @@ _PRIORITY = {name: i for i, name in enumerate(_TYPE_PRIORITY)}
 #: evidence kept per entity-entity edge; ``count`` still counts every occurrence.
 #: Without a cap, co-occurrence evidence would grow with the corpus, not the graph.
 DEFAULT_MAX_EVIDENCE = 10
+# a possessive ending: "BERT's", "Inception module’s"
+_POSSESSIVE = re.compile(r"['\u2019]s$")
 #: the rule id of a ``variant_of`` edge's evidence (the pipeline's ``kg_lineage`` step parsed the name)
 LINEAGE_RULE = "lineage"
 #: the same, when the family is a broadly known model name (rules/lexicon_model.jsonl): one variant attests it
@@ -185,7 +188,10 @@ def add_extraction(graph: nx.MultiDiGraph, ext: PaperExtraction, *, max_evidence
         if nid not in graph:
             graph.add_node(nid, type=m.label, key=resolve(m.key), label=m.text, aliases=[], n_papers=0, forms={}, type_votes={})
         node = graph.nodes[nid]
-        node["forms"][m.text] = node["forms"].get(m.text, 0) + 1
+        # "BERT's" is a mention of BERT (its span keeps the possessive, as annotators mark it); the
+        # name it gives the node does not
+        form = _POSSESSIVE.sub("", m.text) or m.text
+        node["forms"][form] = node["forms"].get(form, 0) + 1
         node["type_votes"][m.label] = node["type_votes"].get(m.label, 0) + 1
         if m.canonical is not None and nid == entity_node_id(canon(m.key)):
             _note_canonical(graph, node, m.text, m.canonical, canon(m.key))

@@ -354,3 +354,13 @@ def test_graph_merge_onto_a_graph_built_without_the_table_folds_its_spellings():
     assert "entity/ms-coco" not in g and "entity/vision-transformer" not in g
     assert g.nodes["entity/coco"]["n_papers"] == 2 and "MS-COCO" in g.nodes["entity/coco"]["aliases"]
     assert g.nodes["entity/vit"]["label"] == "Vision Transformer"
+
+
+@pytest.mark.parametrize("written,label", [("BERT's", "BERT"), ("Inception module\u2019s", "Inception module")])
+def test_graph_possessive_mention_names_its_node_without_the_possessive(written, label):
+    ext = _ext("sha:1", f"We reuse {written} weights.", [(written, "Method")])
+    g = merge(new_graph(), [ext])
+    (node,) = [n for n in g if n.startswith("entity/")]
+    assert g.nodes[node]["label"] == label
+    (ev,) = g.edges["paper/sha:1", node, "mentions"]["evidence"]
+    assert ev["sentence"][ev["start"] - ev["sent_start"]:ev["end"] - ev["sent_start"]] == written  # evidence as written
