@@ -18,7 +18,6 @@ from kg.rulefiles import RULE_FILES, RuleFolder, RuleSource, read_rules, read_se
 README = Path(__file__).resolve().parent.parent / "rules" / "README.md"
 #: files in rules/ that are not read by the pipeline or the readers (kg eval's label mapping)
 NOT_RULE_FILES = {"eval_mappings.json"}
-from kg.pipeline.regexrules import balanced
 
 
 def copy_rules(tmp_path):
