@@ -27,11 +27,8 @@ from ..schema import NODE_TYPES, relation_keys
 from .doctokens import sentence_bounds, token_lower
 from .rules import RuleComponent
 
-__all__ = ["RelationExtractor", "make_relations", "RELATION_LABELS", "CLASS_OF", "load_relation_rules"]
+__all__ = ["RelationExtractor", "make_relations", "CLASS_OF", "load_relation_rules"]
 
-#: the relation labels this component emits (kg.schema's relations emitted by kg_relations), at import;
-#: rules are checked against the table as it is when they are read (a registered relation is welcome)
-RELATION_LABELS: tuple[str, ...] = relation_keys(emitted_by="kg_relations")
 #: type classes for "same_class" rules (kg.schema): a Model is a kind of Method, never a kind of Dataset
 CLASS_OF: dict[str, str] = {t.name: t.relation_class for t in NODE_TYPES.values() if t.relation_class}
 _WHERE = ("exact", "end", "start", "any")
@@ -107,6 +104,7 @@ def load_relation_rules(nlp: Language, source: RuleSource) -> tuple[list[_Rule],
     rules = []
     for r in source.rules("relations.jsonl"):
         p, rid, where = r["pattern"], r["id"], r["_where"]
+        # the relations kg.schema says this component emits, as the table is now (a registered one too)
         if r["label"] not in relation_keys(emitted_by="kg_relations"):
             raise RuleError(f"{where}: rule {rid}: unknown relation label {r['label']!r}")
         if p.get("where", "any") not in _WHERE or p.get("order", "head_first") not in _ORDERS:
@@ -203,9 +201,8 @@ class RelationExtractor(RuleComponent):
                 seen.add(k)
                 out.append((h, t, label, rid))
 
-        if Doc.has_extension("kg_aliases"):
-            for short, long, rid in doc._.kg_aliases or ():
-                add(short, long, "alias_of", rid or "rel.alias_of")
+        for short, long, rid in doc._.kg_aliases or ():
+            add(short, long, "alias_of", rid or "rel.alias_of")
         ents = [e for e in doc.ents if e.label_ in CLASS_OF]
         k = 0
         for sent in sentence_bounds(doc):
