@@ -361,6 +361,7 @@ class EntityNode(TypedDict):
     version: NotRequired[str]
     size: NotRequired[str]
     flavour: NotRequired[str]
+    canonical: NotRequired[str]  # the name as the alias table (rules/aliases.jsonl) writes it
 
 
 class FindingNode(TypedDict):
