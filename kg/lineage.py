@@ -248,8 +248,8 @@ def unattested_families(graph, *, min_variants: int = MIN_UNMENTIONED_VARIANTS) 
     A node reached by ``variant_of`` edges is attested when some paper mentions
     it (an incoming ``mentions`` edge: the family name is itself written
     somewhere) or when at least ``min_variants`` distinct variants link to it
-    (``LLaVA-1.5-7B`` and ``LLaVA-1.5-13B`` make ``LLaVA`` a family even if no
-    text says "LLaVA" alone). The rest exist only because one name was split,
+    (``Zorb-1.5-7B`` and ``Zorb-1.5-13B`` make ``Zorb`` a family even if no text
+    writes the family's name alone). The rest exist only because one name was split,
     and a wrong split (a benchmark read as a model) would otherwise leave a
     node no paper mentions; :func:`kg.graph.finalize` can drop them with their
     ``variant_of`` edges. ``graph`` is kg's ``networkx.MultiDiGraph``.

@@ -114,6 +114,9 @@ def _rules(name, read_by, what, *, required=("id", "label", "pattern"), labels=N
 
 
 def _settings(name, read_by, what, settings: dict[str, str], required: Iterable[str]) -> RuleFileSchema:
+    unknown = sorted(set(settings.values()) - set(SETTING_KINDS))
+    if unknown:  # a mistake in this table, caught at import
+        raise ValueError(f"{name}: unknown setting kinds {unknown} (expected {SETTING_KINDS})")
     return RuleFileSchema(name, read_by, what, "settings", tuple(required), settings=MappingProxyType(settings))
 
 

@@ -116,15 +116,13 @@ def initialize_components(nlp: Language, *, rules_dir: RulesDir = None) -> Langu
     a later ``nlp.initialize()`` reads the same folder. Raises RuleError naming the file
     and line of a malformed rule.
     """
-    folder = rules_dir if isinstance(rules_dir, RuleFolder) else (str(rules_dir) if rules_dir else None)
-    if folder is not None and not isinstance(folder, RuleFolder):
-        folder = RuleFolder.read(folder)  # read once, not once per component
-        for name, proc in nlp.pipeline:
-            if isinstance(proc, RuleComponent):
-                nlp.config["initialize"]["components"][name] = {"rules_dir": str(rules_dir)}
-    for _, proc in nlp.pipeline:
-        if isinstance(proc, RuleComponent):
-            proc.initialize(nlp=nlp, rules_dir=folder)
+    components = [(name, proc) for name, proc in nlp.pipeline if isinstance(proc, RuleComponent)]
+    if rules_dir and not isinstance(rules_dir, RuleFolder):
+        for name, _ in components:
+            nlp.config["initialize"]["components"][name] = {"rules_dir": str(rules_dir)}
+        rules_dir = RuleFolder.read(rules_dir)  # read once, not once per component
+    for _, proc in components:
+        proc.initialize(nlp=nlp, rules_dir=rules_dir or None)
     return nlp
 
 

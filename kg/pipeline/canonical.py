@@ -55,7 +55,7 @@ class CanonicalNames(RuleComponent):
         if not source.exists(ALIAS_FILE):
             return
         for rule in source.rules(ALIAS_FILE):
-            canonical = CanonicalName(self.key_of(rule["canonical"]), rule["canonical"])
+            canonical = CanonicalName(entity_key(rule["canonical"]), rule["canonical"])
             for text in (rule["canonical"], rule["pattern"]):
                 # a name is looked up by its entity key, and by its lineage key when it parses as
                 # a model variant, so a Model mention meets its row whichever key it got
@@ -66,11 +66,6 @@ class CanonicalNames(RuleComponent):
                 for k in keys:
                     if k:
                         self.table.setdefault(alias_lookup_key(k), canonical)
-
-    @staticmethod
-    def key_of(name: str) -> str:
-        """The graph key of a canonical name."""
-        return entity_key(name)
 
     def lookup(self, key: str) -> CanonicalName | None:
         """The canonical name of an entity with graph ``key``, or None when the table does not name it."""

@@ -307,7 +307,7 @@ class Resolver(RuleComponent):
         by_end = {e: (s, lab) for (s, e), (lab, _) in chosen.items()}
         weak_by_end = {e: (s, lab) for s, (e, lab, _) in weak.items()}
         done: set[int] = set()
-        for (s0, e0), (label0, _) in sorted(chosen.items()):
+        for (s0, _), (label0, _) in sorted(chosen.items()):
             if label0 not in _NAMED or s0 in done:
                 continue
             # walk left to the list's first item, then right over it: items joined by ",", "and", ", and"
